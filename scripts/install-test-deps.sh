@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian tools the tests check our outputs against (samtools, bgzip/tabix,
+# bedtools, pyBigWig). Idempotent: does nothing when they are already there.
+set -euo pipefail
+missing=()
+command -v samtools >/dev/null || missing+=(samtools)
+command -v bgzip >/dev/null || missing+=(tabix)
+command -v bedtools >/dev/null || missing+=(bedtools)
+/usr/bin/python3 -c 'import pyBigWig' 2>/dev/null || missing+=(python3-pybigwig)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-test-deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { GenomeinferError, errorMessage } from '../errors.js';
+import { MODELS_HELP, modelsCommand } from './modelsCommand.js';
+import { PREDICT_HELP, predictCommand } from './predictCommand.js';
+import { SIMULATE_HELP, simulateCommand } from './simulateCommand.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  models: { run: modelsCommand, help: MODELS_HELP },
+  predict: { run: predictCommand, help: PREDICT_HELP },
+  simulate: { run: simulateCommand, help: SIMULATE_HELP },
+};
+
+const USAGE = `usage: genomeinfer <command> [options]
+
+commands:
+  predict   one genome (indexed FASTA, bigWig tracks) → BED regions + bedGraph probabilities
+  models    list (and verify) the models in the repository
+  simulate  write the example genome
+
+genomeinfer <command> --help for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`genomeinfer: error: unknown command '${name}'\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  await command.run(rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // One line, naming the problem; a stack only for bugs (non-typed errors) when asked.
+    const message = errorMessage(err).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`genomeinfer: error: ${message}\n`);
+    if (!(err instanceof GenomeinferError) && process.env.GENOMEINFER_DEBUG) console.error(err);
+    process.exitCode = err instanceof GenomeinferError && err.kind === 'usage' ? 2 : 1;
+  },
+);

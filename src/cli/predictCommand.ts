@@ -1,0 +1,90 @@
+import { DEVICES, type Device } from '../inference/executionProvider.js';
+import { InferenceEngine } from '../inference/engine.js';
+import { ModelRepository } from '../models/repository.js';
+import { openGenomeInput } from '../pipeline/genomeInput.js';
+import { runPrediction } from '../pipeline/runPrediction.js';
+import { UsageError } from '../errors.js';
+import { parseCommandArgs, positiveInt } from './args.js';
+import { ProgressBar } from './progressBar.js';
+
+export const PREDICT_HELP = `usage: genomeinfer predict --model NAME[@VERSION] --fasta FILE --out FILE.bed [options]
+
+Runs one genome through one model and writes the called regions as BED (and per-bin
+probabilities as bedGraph). Outputs appear only when complete.
+  --fasta FILE          indexed FASTA: FILE + FILE.fai, or bgzip FILE.gz + .fai + .gzi
+  --fai FILE, --gzi FILE  index paths when not next to the FASTA
+  --track NAME=FILE.bw  bigWig for a track model's input NAME (repeat per track)
+  --out FILE.bed        regions, BED9, sorted by FASTA order then start
+  --bedgraph FILE       per-bin probabilities (one file per label: FILE.<label>.ext when several)
+  --workers N           inference worker threads (default: cores)
+  --threads-per-worker N  ONNX Runtime intra-op threads per worker (default: cores / workers)
+  --device auto|cpu|cuda  execution provider (default auto: CUDA if available, else CPU)
+  --threshold P, --min-region-bp N, --merge-gap-bp N, --top-n N  override the manifest's postprocess
+  --models-dir DIR      model repository (default: GENOMEINFER_MODELS or the bundled models/)`;
+
+export async function predictCommand(argv: string[]): Promise<void> {
+  const args = parseCommandArgs('predict', argv, {
+    model: { type: 'string' },
+    fasta: { type: 'string' },
+    fai: { type: 'string' },
+    gzi: { type: 'string' },
+    track: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    bedgraph: { type: 'string' },
+    workers: { type: 'string' },
+    'threads-per-worker': { type: 'string' },
+    device: { type: 'string' },
+    threshold: { type: 'string' },
+    'min-region-bp': { type: 'string' },
+    'merge-gap-bp': { type: 'string' },
+    'top-n': { type: 'string' },
+    'models-dir': { type: 'string' },
+  });
+  for (const required of ['model', 'fasta', 'out'] as const) {
+    if (!args[required]) throw new UsageError(`predict: --${required} is required (see genomeinfer predict --help)`);
+  }
+  const device = (args.device ?? 'auto') as Device;
+  if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, not '${args.device}'`);
+  const tracks: Record<string, string> = {};
+  for (const t of args.track ?? []) {
+    const eq = t.indexOf('=');
+    if (eq <= 0 || eq === t.length - 1) throw new UsageError(`--track must be NAME=FILE.bw, not '${t}'`);
+    tracks[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  const number = (name: string, v: string | undefined, min: number, max = Infinity) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number in [${min}, ${max}], not '${v}'`);
+    return n;
+  };
+  const regions = {
+    threshold: number('threshold', args.threshold, 0, 1),
+    minRegionBp: number('min-region-bp', args['min-region-bp'], 0),
+    mergeGapBp: number('merge-gap-bp', args['merge-gap-bp'], 0),
+    topN: number('top-n', args['top-n'], 0),
+  };
+
+  const log = (line: string) => process.stderr.write(`genomeinfer: ${line}\n`);
+  const model = await new ModelRepository(args['models-dir']).load(args.model!);
+  const input = await openGenomeInput({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi, tracks }, model);
+  const engine = await InferenceEngine.create({
+    workers: positiveInt('--workers', args.workers),
+    threadsPerWorker: positiveInt('--threads-per-worker', args['threads-per-worker']),
+    device,
+    probeModelPath: model.onnxPath,
+    log,
+  });
+  const bar = new ProgressBar();
+  try {
+    const summary = await runPrediction(engine, model, input, { bed: args.out!, bedGraph: args.bedgraph }, {
+      onProgress: (p) => bar.update(p),
+      regions,
+    });
+    bar.done();
+    const mbps = summary.bases / 1e6 / summary.seconds;
+    log(`${summary.model}: ${summary.regions} regions on ${summary.chromosomes} chromosomes (${(summary.bases / 1e6).toFixed(2)} Mb in ${summary.seconds.toFixed(2)} s, ${mbps.toFixed(2)} Mb/s) → ${summary.files.join(', ')}`);
+  } finally {
+    bar.done();
+    await engine.close();
+  }
+}

@@ -1,0 +1,50 @@
+import type { Progress } from '../pipeline/predictChromosomes.js';
+
+/**
+ * A one-line progress bar on a TTY (stderr), redrawn at most 10 times a second:
+ * percent, megabases done/total, current chromosome, rate and ETA. Not on a TTY (logs,
+ * CI, job runners) it prints a plain line at every 10%.
+ */
+export class ProgressBar {
+  private last = 0;
+  private readonly started = performance.now();
+  private drawn = false;
+  private lastDecile = 0;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  get enabled(): boolean {
+    return Boolean(this.stream.isTTY);
+  }
+
+  update(p: Progress): void {
+    const now = performance.now();
+    if (!this.enabled) {
+      const decile = Math.floor((10 * p.basesDone) / Math.max(1, p.basesTotal));
+      if (decile > this.lastDecile) {
+        this.lastDecile = decile;
+        this.stream.write(`progress: ${decile * 10}% (${(p.basesDone / 1e6).toFixed(1)}/${(p.basesTotal / 1e6).toFixed(1)} Mb, ${((now - this.started) / 1000).toFixed(1)} s)\n`);
+      }
+      return;
+    }
+    if (now - this.last < 100 && p.basesDone < p.basesTotal) return;
+    this.last = now;
+    const frac = p.basesTotal ? p.basesDone / p.basesTotal : 1;
+    const width = 30;
+    const filled = Math.round(frac * width);
+    const seconds = (now - this.started) / 1000;
+    const rate = seconds > 0 ? p.basesDone / seconds : 0;
+    const eta = rate > 0 ? (p.basesTotal - p.basesDone) / rate : 0;
+    const mb = (b: number) => (b / 1e6).toFixed(1);
+    this.stream.write(
+      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ` +
+        `${mb(p.basesDone)}/${mb(p.basesTotal)} Mb ${p.chrom} ${mb(rate)} Mb/s ETA ${eta.toFixed(0)}s\x1b[K`,
+    );
+    this.drawn = true;
+  }
+
+  done(): void {
+    if (this.drawn) this.stream.write('\n');
+    this.drawn = false;
+  }
+}

@@ -1,0 +1,21 @@
+/** Units are carried in the names: `Bp` is a base-pair coordinate or length, `Bins` a bin count/index. */
+export type Bp = number;
+export type Bins = number;
+
+export interface Chromosome {
+  name: string;
+  length: Bp;
+}
+
+/** Sequence-encoding geometry of a model, all in bins (bin_bp bases each). */
+export interface SegmentGeometry {
+  binBp: Bp;
+  /** Bins of each segment's core (the part kept when cropping). */
+  segmentBins: Bins;
+  /** Bins of context on each side of the core. */
+  contextBins: Bins;
+}
+
+export function binCount(length: Bp, binBp: Bp): Bins {
+  return Math.ceil(length / binBp);
+}

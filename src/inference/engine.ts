@@ -1,0 +1,138 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { LoadedModel } from '../models/repository.js';
+import { Batcher } from './batcher.js';
+import { chooseExecutionProvider, probeCuda, type Device } from './executionProvider.js';
+import { Slots } from './slots.js';
+import type { BatchResult, BatchTask, Provider, SessionSpec } from './tasks.js';
+
+export interface EngineOptions {
+  /** Worker threads, each with its own ONNX Runtime sessions. Default: cores. */
+  workers?: number;
+  /** Intra-op threads per worker session. Default: max(1, floor(cores / workers)). */
+  threadsPerWorker?: number;
+  device?: Device;
+  /** A model to probe the CUDA provider with (any valid ONNX file). */
+  probeModelPath: string;
+  maxBatch?: number;
+  maxWaitMs?: number;
+  log?: (line: string) => void;
+}
+
+/** One segment's model output: [labels, bins] probabilities over its whole input window. */
+export interface SegmentOutput {
+  probs: Float32Array;
+  bins: number;
+  /** Sequence models: A/C/G/T bases in each core bin. */
+  validBases?: Uint16Array;
+}
+
+/** Per-segment input as the producer builds it. */
+export type SegmentInput = { kind: 'sequence'; bases: Uint8Array } | { kind: 'tracks'; values: Float32Array };
+
+export interface EngineStats {
+  batches: number;
+  segments: number;
+  inferMs: number;
+  encodeMs: number;
+}
+
+/**
+ * The worker pool plus one batcher per model. Created once per process and shared by every
+ * request (CLI run, HTTP request, bulk job), so batches mix chromosomes and requests and
+ * `slots` bounds the segments held in memory across all of them.
+ */
+export class InferenceEngine {
+  readonly provider: Provider;
+  readonly workers: number;
+  readonly threadsPerWorker: number;
+  readonly slots: Slots;
+  readonly stats: EngineStats = { batches: 0, segments: 0, inferMs: 0, encodeMs: 0 };
+  private readonly pool: Piscina<BatchTask, BatchResult>;
+  private readonly batchers = new Map<string, Batcher<SegmentInput, SegmentOutput>>();
+  private readonly maxBatch: number;
+  private readonly maxWaitMs: number;
+
+  private constructor(provider: Provider, options: EngineOptions) {
+    const cores = availableParallelism();
+    this.provider = provider;
+    this.workers = Math.max(1, options.workers ?? cores);
+    this.threadsPerWorker = Math.max(1, options.threadsPerWorker ?? Math.floor(cores / this.workers));
+    this.maxBatch = Math.max(1, options.maxBatch ?? 8);
+    this.maxWaitMs = options.maxWaitMs ?? 5;
+    // Enough segments in flight to keep every worker busy with one batch queued behind it.
+    this.slots = new Slots(this.workers * this.maxBatch * 2);
+    this.pool = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      idleTimeout: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  static async create(options: EngineOptions): Promise<InferenceEngine> {
+    const choice = await chooseExecutionProvider(options.device ?? 'auto', () => probeCuda(options.probeModelPath));
+    const engine = new InferenceEngine(choice.provider, options);
+    options.log?.(`${choice.note}; ${engine.workers} worker(s) × ${engine.threadsPerWorker} intra-op thread(s)`);
+    return engine;
+  }
+
+  /** Runs one segment of `model`, batched with whatever else is pending for that model. */
+  run(model: LoadedModel, input: SegmentInput): Promise<SegmentOutput> {
+    let batcher = this.batchers.get(model.key);
+    if (!batcher) {
+      batcher = new Batcher((items) => this.runBatch(model, items), { maxBatch: this.maxBatch, maxWaitMs: this.maxWaitMs });
+      this.batchers.set(model.key, batcher);
+    }
+    return batcher.submit(input);
+  }
+
+  private async runBatch(model: LoadedModel, items: SegmentInput[]): Promise<SegmentOutput[]> {
+    const { manifest, geometry } = model;
+    const session: SessionSpec = {
+      onnxPath: model.onnxPath,
+      provider: this.provider,
+      intraOpThreads: this.threadsPerWorker,
+      inputName: manifest.input.tensor,
+      outputName: manifest.output.probabilities,
+      labels: manifest.labels.length,
+    };
+    const count = items.length;
+    const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
+    let task: BatchTask;
+    if (manifest.input.kind === 'sequence') {
+      const inputBp = inputBins * geometry.binBp;
+      const bases = new Uint8Array(count * inputBp);
+      items.forEach((it, k) => it.kind === 'sequence' && bases.set(it.bases, k * inputBp));
+      task = { kind: 'sequence', session, bases, count, inputBp, binBp: geometry.binBp, contextBins: geometry.contextBins, segmentBins: geometry.segmentBins };
+    } else {
+      const tracks = manifest.input.tracks.length;
+      const values = new Float32Array(count * tracks * inputBins);
+      items.forEach((it, k) => it.kind === 'tracks' && values.set(it.values, k * tracks * inputBins));
+      task = { kind: 'tracks', session, values, count, tracks, inputBins };
+    }
+    const transfer = task.kind === 'sequence' ? task.bases.buffer : task.values.buffer;
+    const result = await this.pool.run(task, { transferList: [transfer as ArrayBuffer] });
+    this.stats.batches++;
+    this.stats.segments += count;
+    this.stats.inferMs += result.inferMs;
+    this.stats.encodeMs += result.encodeMs;
+    const labels = manifest.labels.length;
+    const per = labels * result.bins;
+    return items.map((_, k) => ({
+      probs: result.probs.subarray(k * per, (k + 1) * per),
+      bins: result.bins,
+      validBases: result.validBases?.subarray(k * geometry.segmentBins, (k + 1) * geometry.segmentBins),
+    }));
+  }
+
+  /** Worker utilization in [0, 1] as piscina measures it. */
+  get utilization(): number {
+    return this.pool.utilization;
+  }
+
+  async close(): Promise<void> {
+    for (const b of this.batchers.values()) b.flush();
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Piscina worker: owns its ONNX Runtime sessions (sessions cannot be shared across threads),
+ * encodes a batch of segments and runs it. Results go back as transferred buffers.
+ */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import * as ort from 'onnxruntime-node';
+import { countValidBases, encodeOneHot } from '../encoding/onehot.js';
+import type { BatchResult, BatchTask, SessionSpec } from './tasks.js';
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+function session(spec: SessionSpec): Promise<ort.InferenceSession> {
+  const key = `${spec.onnxPath}\0${spec.provider}\0${spec.intraOpThreads}`;
+  let s = sessions.get(key);
+  if (!s) {
+    s = ort.InferenceSession.create(spec.onnxPath, {
+      executionProviders: [spec.provider],
+      intraOpNumThreads: spec.intraOpThreads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    sessions.set(key, s);
+  }
+  return s;
+}
+
+export default async function runBatch(task: BatchTask) {
+  const s = await session(task.session);
+  const t0 = performance.now();
+  let input: ort.Tensor;
+  let validBases: Uint16Array | undefined;
+  if (task.kind === 'sequence') {
+    const { count, inputBp } = task;
+    const onehot = new Float32Array(count * 4 * inputBp);
+    validBases = new Uint16Array(count * task.segmentBins);
+    for (let k = 0; k < count; k++) {
+      const bases = task.bases.subarray(k * inputBp, (k + 1) * inputBp);
+      encodeOneHot(bases, onehot, k * 4 * inputBp);
+      countValidBases(bases, task.contextBins * task.binBp, task.segmentBins, task.binBp, validBases, k * task.segmentBins);
+    }
+    input = new ort.Tensor('float32', onehot, [count, 4, inputBp]);
+  } else {
+    input = new ort.Tensor('float32', task.values, [task.count, task.tracks, task.inputBins]);
+  }
+  const t1 = performance.now();
+  const out = await s.run({ [task.session.inputName]: input });
+  const t2 = performance.now();
+  const probs = out[task.session.outputName];
+  if (!probs) throw new Error(`model output ${task.session.outputName} not found (has ${Object.keys(out).join(', ')})`);
+  const dims = probs.dims;
+  if (dims.length !== 3 || dims[0] !== task.count || dims[1] !== task.session.labels) {
+    throw new Error(`model output ${task.session.outputName} has shape [${dims.join(', ')}], expected [${task.count}, ${task.session.labels}, bins]`);
+  }
+  // Copy out of ONNX Runtime's buffer so the result can be transferred (it is small: labels × bins).
+  const data = new Float32Array(probs.data as Float32Array);
+  const result: BatchResult = { probs: data, bins: Number(dims[2]), validBases, inferMs: t2 - t1, encodeMs: t1 - t0 };
+  const buffers: ArrayBuffer[] = [data.buffer as ArrayBuffer];
+  if (validBases) buffers.push(validBases.buffer as ArrayBuffer);
+  return move({
+    get [transferableSymbol]() {
+      return buffers;
+    },
+    get [valueSymbol]() {
+      return result;
+    },
+  } as never);
+}

@@ -1,0 +1,183 @@
+import type { Bp, Bins, SegmentGeometry } from '../genome.js';
+import { ModelError } from '../errors.js';
+
+export interface TrackNormalization {
+  /** Apply log(1 + x) before the z-score. */
+  log1p: boolean;
+  mean: number;
+  std: number;
+}
+
+export interface TrackSpec {
+  name: string;
+  /** Where the values come from: a user-supplied bigWig (`--track NAME=FILE.bw`). */
+  source: 'bigwig';
+  normalization: TrackNormalization;
+}
+
+export interface SequenceInput {
+  kind: 'sequence';
+  alphabet: 'ACGT';
+  encoding: 'onehot';
+  /** Input tensor name; shape [batch, 4, bp] (layout NCL). */
+  tensor: string;
+  segment_bp: Bp;
+  bin_bp: Bp;
+  context_bp: Bp;
+}
+
+export interface TracksInput {
+  kind: 'tracks';
+  /** Input tensor name; shape [batch, tracks, bins] (layout NCL). */
+  tensor: string;
+  bin_bp: Bp;
+  segment_bins: Bins;
+  context_bins: Bins;
+  tracks: TrackSpec[];
+}
+
+export type ModelInput = SequenceInput | TracksInput;
+
+export interface Postprocess {
+  threshold: number;
+  min_region_bp: Bp;
+  merge_gap_bp: Bp;
+  /** Keep the N best-scoring regions per chromosome and label; 0 keeps all. */
+  top_n: number;
+  stitch: 'crop' | 'blend';
+}
+
+export interface ModelTest {
+  /** Sequence models: bases of the example input (length a multiple of bin_bp). */
+  sequence?: string;
+  /** Track models: raw (un-normalized) per-bin values per track name. */
+  tracks?: Record<string, number[]>;
+  /** Expected probabilities, [label][bin]. */
+  expected: number[][];
+  atol: number;
+}
+
+export interface Manifest {
+  name: string;
+  version: string;
+  description: string;
+  labels: string[];
+  trained_on: string;
+  license: string;
+  sha256: string;
+  input: ModelInput;
+  output: { probabilities: string };
+  postprocess: Postprocess;
+  test: ModelTest;
+}
+
+export function segmentGeometry(input: ModelInput): SegmentGeometry {
+  if (input.kind === 'sequence') {
+    return { binBp: input.bin_bp, segmentBins: input.segment_bp / input.bin_bp, contextBins: input.context_bp / input.bin_bp };
+  }
+  return { binBp: input.bin_bp, segmentBins: input.segment_bins, contextBins: input.context_bins };
+}
+
+/** Validates parsed model.json content; every problem is reported with its field path. */
+export function parseManifest(raw: unknown, where: string): Manifest {
+  const problems: string[] = [];
+  const v = new Checker(problems);
+  const m = v.object(raw, 'manifest');
+  v.string(m, 'name');
+  v.string(m, 'version');
+  v.string(m, 'description');
+  v.string(m, 'trained_on');
+  v.string(m, 'license');
+  const sha = v.string(m, 'sha256');
+  if (sha !== undefined && !/^[0-9a-f]{64}$/.test(sha)) problems.push('sha256 must be 64 lowercase hex digits');
+  const labels = v.array(m, 'labels');
+  labels?.forEach((l, i) => typeof l !== 'string' || l.length === 0 ? problems.push(`labels[${i}] must be a non-empty string`) : undefined);
+  if (labels?.length === 0) problems.push('labels must not be empty');
+
+  const input = v.object(m?.input, 'input');
+  const kind = v.string(input, 'kind', 'input.');
+  v.string(input, 'tensor', 'input.');
+  const binBp = v.positiveInt(input, 'bin_bp', 'input.');
+  if (kind === 'sequence') {
+    if (input?.alphabet !== 'ACGT') problems.push('input.alphabet must be "ACGT"');
+    if (input?.encoding !== 'onehot') problems.push('input.encoding must be "onehot"');
+    const seg = v.positiveInt(input, 'segment_bp', 'input.');
+    const ctx = v.nonNegativeInt(input, 'context_bp', 'input.');
+    if (binBp && seg && seg % binBp !== 0) problems.push('input.segment_bp must be a multiple of input.bin_bp');
+    if (binBp && ctx !== undefined && ctx % binBp !== 0) problems.push('input.context_bp must be a multiple of input.bin_bp');
+  } else if (kind === 'tracks') {
+    v.positiveInt(input, 'segment_bins', 'input.');
+    v.nonNegativeInt(input, 'context_bins', 'input.');
+    const tracks = v.array(input, 'tracks', 'input.');
+    if (tracks?.length === 0) problems.push('input.tracks must not be empty');
+    tracks?.forEach((t, i) => {
+      const track = v.object(t, `input.tracks[${i}]`);
+      v.string(track, 'name', `input.tracks[${i}].`);
+      if (track?.source !== 'bigwig') problems.push(`input.tracks[${i}].source must be "bigwig"`);
+      const norm = v.object(track?.normalization, `input.tracks[${i}].normalization`);
+      if (typeof norm?.log1p !== 'boolean') problems.push(`input.tracks[${i}].normalization.log1p must be a boolean`);
+      v.number(norm, 'mean', `input.tracks[${i}].normalization.`);
+      const std = v.number(norm, 'std', `input.tracks[${i}].normalization.`);
+      if (std !== undefined && std <= 0) problems.push(`input.tracks[${i}].normalization.std must be > 0`);
+    });
+  } else if (kind !== undefined) {
+    problems.push(`input.kind must be "sequence" or "tracks", not "${kind}"`);
+  }
+
+  const output = v.object(m?.output, 'output');
+  v.string(output, 'probabilities', 'output.');
+
+  const post = v.object(m?.postprocess, 'postprocess');
+  const threshold = v.number(post, 'threshold', 'postprocess.');
+  if (threshold !== undefined && (threshold < 0 || threshold > 1)) problems.push('postprocess.threshold must be within [0, 1]');
+  v.nonNegativeInt(post, 'min_region_bp', 'postprocess.');
+  v.nonNegativeInt(post, 'merge_gap_bp', 'postprocess.');
+  v.nonNegativeInt(post, 'top_n', 'postprocess.');
+  if (post && post.stitch !== 'crop' && post.stitch !== 'blend') problems.push('postprocess.stitch must be "crop" or "blend"');
+
+  const test = v.object(m?.test, 'test');
+  const expected = v.array(test, 'expected', 'test.');
+  if (expected && labels && expected.length !== labels.length) problems.push('test.expected must have one row per label');
+  v.number(test, 'atol', 'test.');
+  if (kind === 'sequence' && typeof test?.sequence !== 'string') problems.push('test.sequence must be a string for a sequence model');
+  if (kind === 'tracks' && (typeof test?.tracks !== 'object' || test.tracks === null)) problems.push('test.tracks must be an object for a track model');
+
+  if (problems.length > 0) {
+    throw new ModelError('manifest_invalid', `invalid manifest ${where}: ${problems.join('; ')}`);
+  }
+  return raw as Manifest;
+}
+
+type Obj = Record<string, unknown> | undefined;
+
+/** Tiny structural checker: records a problem and returns undefined on a mismatch. */
+class Checker {
+  constructor(private readonly problems: string[]) {}
+  object(value: unknown, path: string): Record<string, any> | undefined {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, any>;
+    this.problems.push(`${path} must be an object`);
+    return undefined;
+  }
+  private field<T>(o: Obj, key: string, prefix: string, ok: (x: unknown) => boolean, what: string): T | undefined {
+    if (!o) return undefined;
+    const x = o[key];
+    if (ok(x)) return x as T;
+    this.problems.push(`${prefix}${key} must be ${what}`);
+    return undefined;
+  }
+  string(o: Obj, key: string, prefix = ''): string | undefined {
+    return this.field<string>(o, key, prefix, (x) => typeof x === 'string' && x.length > 0, 'a non-empty string');
+  }
+  number(o: Obj, key: string, prefix = ''): number | undefined {
+    return this.field<number>(o, key, prefix, (x) => typeof x === 'number' && Number.isFinite(x), 'a number');
+  }
+  positiveInt(o: Obj, key: string, prefix = ''): number | undefined {
+    return this.field<number>(o, key, prefix, (x) => Number.isInteger(x) && (x as number) > 0, 'a positive integer');
+  }
+  nonNegativeInt(o: Obj, key: string, prefix = ''): number | undefined {
+    return this.field<number>(o, key, prefix, (x) => Number.isInteger(x) && (x as number) >= 0, 'a non-negative integer');
+  }
+  array(o: Obj, key: string, prefix = ''): unknown[] | undefined {
+    return this.field<unknown[]>(o, key, prefix, Array.isArray, 'an array');
+  }
+}

@@ -1,0 +1,35 @@
+import { BigWigTrack } from '../readers/bigwigTrack.js';
+import { IndexedFastaSource, type FastaPaths } from '../readers/fastaSource.js';
+import type { LoadedModel } from '../models/repository.js';
+import { InputError } from '../errors.js';
+
+/** Everything one prediction reads: the genome and, for track models, one bigWig per track. */
+export interface GenomeInput {
+  fasta: IndexedFastaSource;
+  tracks: Map<string, BigWigTrack>;
+}
+
+export interface GenomeInputPaths extends FastaPaths {
+  /** Track name → bigWig path. */
+  tracks?: Record<string, string>;
+}
+
+/** Opens and validates every input before any work starts (so nothing is half-written). */
+export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedModel): Promise<GenomeInput> {
+  const fasta = await IndexedFastaSource.open(paths);
+  const given = paths.tracks ?? {};
+  const wanted = model.manifest.input.kind === 'tracks' ? model.manifest.input.tracks.map((t) => t.name) : [];
+  for (const name of Object.keys(given)) {
+    if (!wanted.includes(name)) {
+      const expects = wanted.length ? `expects tracks: ${wanted.join(', ')}` : 'takes no tracks (it reads the FASTA)';
+      throw new InputError('track_unexpected', `model ${model.key} has no input track named ${name}; it ${expects}`);
+    }
+  }
+  const tracks = new Map<string, BigWigTrack>();
+  for (const name of wanted) {
+    const path = given[name];
+    if (!path) throw new InputError('track_missing', `model ${model.key} needs a bigWig for track ${name} (--track ${name}=FILE.bw)`);
+    tracks.set(name, await BigWigTrack.open(path, name, fasta.chromosomes, fasta.path));
+  }
+  return { fasta, tracks };
+}

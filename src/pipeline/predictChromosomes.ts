@@ -1,0 +1,131 @@
+import type { Bp, Chromosome } from '../genome.js';
+import type { InferenceEngine, SegmentInput } from '../inference/engine.js';
+import type { LoadedModel } from '../models/repository.js';
+import { N_BYTE } from '../encoding/onehot.js';
+import { normalizeTrack } from '../encoding/trackNormalization.js';
+import { planSegments, type Segment } from '../segmenting/segmenter.js';
+import { ChromosomeStitcher, type StitchedChromosome } from '../stitching/chromosomeStitcher.js';
+import { GenomeinferError } from '../errors.js';
+import type { GenomeInput } from './genomeInput.js';
+
+export interface Progress {
+  basesDone: Bp;
+  basesTotal: Bp;
+  chrom: string;
+}
+
+export interface PredictOptions {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The pipeline: for each chromosome in FASTA order, read segments (bounded by the engine's
+ * slots), run them through the engine, stitch, and yield the chromosome's per-bin
+ * probabilities once all its segments are back. Reading runs ahead of consumption, so the
+ * next chromosome's segments share batches with the tail of the previous one.
+ */
+export async function* predictChromosomes(
+  engine: InferenceEngine,
+  model: LoadedModel,
+  input: GenomeInput,
+  options: PredictOptions = {},
+): AsyncGenerator<StitchedChromosome> {
+  const chromosomes = input.fasta.chromosomes.filter((c) => c.length > 0);
+  const basesTotal = chromosomes.reduce((s, c) => s + c.length, 0);
+  let basesDone = 0;
+  let stopped = false;
+  const finished: Promise<StitchedChromosome>[] = [];
+  let producerEnded = false;
+  let produceError: unknown;
+  // `changed` resolves whenever the producer pushes a chromosome or ends.
+  let notify!: () => void;
+  let changed = new Promise<void>((r) => (notify = r));
+  const bump = () => {
+    notify();
+    changed = new Promise<void>((r) => (notify = r));
+  };
+
+  const produce = async () => {
+    for (const chrom of chromosomes) {
+      const segments = planSegments(chrom, model.geometry);
+      const stitcher = new ChromosomeStitcher(chrom, model.manifest.labels, model.geometry, model.manifest.postprocess.stitch, segments.length);
+      const pending: Promise<void>[] = [];
+      for (const segment of segments) {
+        if (stopped || options.signal?.aborted) throw cancelled();
+        await engine.slots.acquire();
+        let segmentInput: SegmentInput;
+        try {
+          segmentInput = await readSegment(model, input, chrom, segment);
+        } catch (err) {
+          engine.slots.release();
+          throw err;
+        }
+        pending.push(
+          engine
+            .run(model, segmentInput)
+            .then((out) => {
+              stitcher.add(segment, out);
+              basesDone += segment.coreEnd - segment.coreStart;
+              options.onProgress?.({ basesDone, basesTotal, chrom: chrom.name });
+            })
+            .finally(() => engine.slots.release()),
+        );
+      }
+      const done = Promise.all(pending).then(() => stitcher.finish());
+      done.catch(() => undefined); // observed by the consumer, in order
+      finished.push(done);
+      bump();
+    }
+  };
+  const producing = produce()
+    .catch((err) => {
+      produceError = err;
+    })
+    .finally(() => {
+      producerEnded = true;
+      bump();
+    });
+
+  try {
+    for (let i = 0; i < chromosomes.length; i++) {
+      while (finished.length <= i && !producerEnded) await changed;
+      if (finished.length <= i) throw produceError;
+      yield await finished[i]!;
+    }
+    await producing;
+    if (produceError !== undefined) throw produceError;
+  } finally {
+    stopped = true;
+    await producing;
+  }
+}
+
+function cancelled(): GenomeinferError {
+  return new GenomeinferError('cancelled', 'cancelled', 'prediction cancelled');
+}
+
+/** Builds one segment's model input; positions outside the chromosome are padding. */
+async function readSegment(model: LoadedModel, input: GenomeInput, chrom: Chromosome, seg: Segment): Promise<SegmentInput> {
+  const from = Math.max(0, seg.inputStart);
+  const to = Math.min(chrom.length, seg.inputEnd);
+  const { manifest, geometry } = model;
+  if (manifest.input.kind === 'sequence') {
+    const bases = new Uint8Array(seg.inputEnd - seg.inputStart);
+    if (from > seg.inputStart) bases.fill(N_BYTE, 0, from - seg.inputStart);
+    if (to < seg.inputEnd) bases.fill(N_BYTE, to - seg.inputStart);
+    await input.fasta.read(chrom.name, from, to, bases, from - seg.inputStart);
+    return { kind: 'sequence', bases };
+  }
+  const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
+  const values = new Float32Array(manifest.input.tracks.length * inputBins);
+  // Bins outside the chromosome stay 0 in normalized space: what zero padding would feed.
+  const firstInside = Math.max(0, -Math.floor(seg.inputStart / geometry.binBp));
+  const insideBins = Math.ceil((to - seg.inputStart) / geometry.binBp) - firstInside;
+  for (const [t, spec] of manifest.input.tracks.entries()) {
+    const track = input.tracks.get(spec.name)!;
+    const means = await track.binMeans(chrom.name, seg.inputStart + firstInside * geometry.binBp, seg.inputStart + (firstInside + insideBins) * geometry.binBp, geometry.binBp);
+    values.set(normalizeTrack(means, spec.normalization), t * inputBins + firstInside);
+  }
+  return { kind: 'tracks', values };
+}

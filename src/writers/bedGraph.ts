@@ -1,0 +1,27 @@
+import type { StitchedChromosome } from '../stitching/chromosomeStitcher.js';
+
+/** Probabilities are written with 6 decimals: ample for a [0, 1] value, and deterministic. */
+export function formatProbability(p: number): string {
+  return p.toFixed(6);
+}
+
+export function bedGraphTrackLine(model: string, label: string): string {
+  return `track type=bedGraph name="${model} ${label}" description="${model} ${label} probability per bin"\n`;
+}
+
+/**
+ * bedGraph lines of one label over one chromosome: one interval per run of bins with the same
+ * (formatted) value, the last one clipped to the chromosome's end.
+ */
+export function* bedGraphLines(s: StitchedChromosome, labelIndex: number): Generator<string> {
+  const p = s.probs[labelIndex]!;
+  const { binBp } = s;
+  let b = 0;
+  while (b < p.length) {
+    const value = formatProbability(p[b]!);
+    let e = b + 1;
+    while (e < p.length && formatProbability(p[e]!) === value) e++;
+    yield `${s.chrom.name}\t${b * binBp}\t${Math.min(e * binBp, s.chrom.length)}\t${value}\n`;
+    b = e;
+  }
+}
