@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planSegments } from '../src/segmenting/segmenter.js';
+import { callRegions } from '../src/regions/callRegions.js';
+import { ChromosomeStitcher, blendWeight, type StitchedChromosome } from '../src/stitching/chromosomeStitcher.js';
+import { Batcher } from '../src/inference/batcher.js';
+import { chooseExecutionProvider } from '../src/inference/executionProvider.js';
+import { Slots } from '../src/inference/slots.js';
+import { countValidBases, encodeOneHot } from '../src/encoding/onehot.js';
+import { DeviceError } from '../src/errors.js';
+
+const G = { binBp: 100, segmentBins: 10, contextBins: 2 };
+
+test('planSegments: a length that is not a multiple of the segment ends with a short core', () => {
+  const segs = planSegments({ name: 'c', length: 2_550 }, G);
+  assert.deepEqual(
+    segs.map((s) => [s.coreStart, s.coreEnd, s.inputStart, s.inputEnd, s.firstBin, s.coreBins]),
+    [
+      [0, 1000, -200, 1200, 0, 10],
+      [1000, 2000, 800, 2200, 10, 10],
+      [2000, 2550, 1800, 3200, 20, 6],
+    ],
+  );
+});
+
+test('planSegments: a chromosome shorter than one segment gets one padded segment', () => {
+  assert.deepEqual(
+    planSegments({ name: 'c', length: 1 }, G).map((s) => [s.coreStart, s.coreEnd, s.inputStart, s.inputEnd, s.coreBins]),
+    [[0, 1, -200, 1200, 1]],
+  );
+  assert.equal(planSegments({ name: 'c', length: 0 }, G).length, 0);
+});
+
+function stitched(values: number[], length = values.length * 100): StitchedChromosome {
+  return { chrom: { name: 'chr1', length }, binBp: 100, labels: ['x'], probs: [Float32Array.from(values)] };
+}
+
+test('callRegions: threshold, merge gap, min length, score and peak, hand-derived', () => {
+  //          bins: 0    1    2    3    4    5    6    7    8    9
+  const s = stitched([0.1, 0.6, 0.9, 0.2, 0.7, 0.1, 0.1, 0.1, 0.8, 0.3], 950);
+  const r = callRegions(s, 0, { threshold: 0.5, minRegionBp: 0, mergeGapBp: 100, topN: 0 });
+  // bins 1-2 and 4 merge across the 100-bp gap; bin 8 alone; the last bin is clipped to 950.
+  assert.deepEqual(
+    r.map((x) => [x.start, x.end, x.score, x.peakStart, x.peakEnd]),
+    [
+      [100, 500, Math.round((1000 * (0.6 + 0.9 + 0.2 + 0.7)) / 4), 200, 300],
+      [800, 900, 800, 800, 900],
+    ],
+  );
+  const noMerge = callRegions(s, 0, { threshold: 0.5, minRegionBp: 0, mergeGapBp: 99, topN: 0 });
+  assert.deepEqual(noMerge.map((x) => [x.start, x.end]), [[100, 300], [400, 500], [800, 900]]);
+  const long = callRegions(s, 0, { threshold: 0.5, minRegionBp: 200, mergeGapBp: 0, topN: 0 });
+  assert.deepEqual(long.map((x) => [x.start, x.end]), [[100, 300]]);
+  const top1 = callRegions(s, 0, { threshold: 0.5, minRegionBp: 0, mergeGapBp: 0, topN: 1 });
+  assert.deepEqual(top1.map((x) => [x.start, x.end]), [[800, 900]]);
+  const last = callRegions(stitched([0, 0.9], 150), 0, { threshold: 0.5, minRegionBp: 0, mergeGapBp: 0, topN: 0 });
+  assert.deepEqual(last.map((x) => [x.start, x.end, x.peakEnd]), [[100, 150, 150]]);
+});
+
+test('ChromosomeStitcher crop keeps cores; blend weights overlapping windows; gaps become 0', () => {
+  const chrom = { name: 'c', length: 2_000 };
+  const segs = planSegments(chrom, G);
+  const bins = G.segmentBins + 2 * G.contextBins;
+  // Each segment predicts its own index everywhere in its window.
+  const out = (k: number, valid = 100) => ({ probs: new Float32Array(bins).fill(k + 1), bins, validBases: new Uint16Array(G.segmentBins).fill(valid) });
+  const crop = new ChromosomeStitcher(chrom, ['x'], G, 'crop', 2);
+  crop.add(segs[1]!, out(1));
+  crop.add(segs[0]!, { ...out(0), validBases: Uint16Array.from([100, 0, 100, 100, 100, 100, 100, 100, 100, 100]) });
+  assert.deepEqual([...crop.finish().probs[0]!], [1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+
+  const blend = new ChromosomeStitcher(chrom, ['x'], G, 'blend', 2);
+  blend.add(segs[0]!, out(0));
+  blend.add(segs[1]!, out(1));
+  const p = blend.finish().probs[0]!;
+  // Bin 9 is window bin 11 of segment 0 and window bin 1 of segment 1.
+  const w0 = blendWeight(11, bins);
+  const w1 = blendWeight(1, bins);
+  assert.ok(Math.abs(p[9]! - (w0 * 1 + w1 * 2) / (w0 + w1)) < 1e-6);
+  assert.equal(p[0], 1);
+  assert.equal(p[19], 2);
+  assert.ok(p[10]! > 1 && p[10]! < 2);
+});
+
+test('Batcher: full batches go at once, a partial one after maxWait', async () => {
+  const sizes: number[] = [];
+  const b = new Batcher<number, number>(async (items) => {
+    sizes.push(items.length);
+    return items.map((x) => x * 10);
+  }, { maxBatch: 3, maxWaitMs: 20 });
+  const started = performance.now();
+  const results = await Promise.all([1, 2, 3, 4].map((x) => b.submit(x)));
+  assert.deepEqual(results, [10, 20, 30, 40]);
+  assert.deepEqual(sizes, [3, 1]);
+  assert.ok(performance.now() - started >= 15, 'the partial batch waited for maxWait');
+});
+
+test('Slots bound what is in flight and wake waiters in order', async () => {
+  const slots = new Slots(2);
+  await slots.acquire();
+  await slots.acquire();
+  const order: number[] = [];
+  const a = slots.acquire().then(() => order.push(1));
+  const c = slots.acquire().then(() => order.push(2));
+  assert.equal(slots.inUse, 2);
+  slots.release();
+  slots.release();
+  await Promise.all([a, c]);
+  assert.deepEqual(order, [1, 2]);
+});
+
+test('execution provider: auto falls back to CPU with the reason; cuda fails clearly; cpu never probes', async () => {
+  const broken = async () => {
+    throw new Error('libcudart.so.12: cannot open shared object file');
+  };
+  const works = async () => undefined;
+  const auto = await chooseExecutionProvider('auto', broken);
+  assert.equal(auto.provider, 'cpu');
+  assert.match(auto.note, /CPU.*CUDA unavailable: libcudart\.so\.12/);
+  assert.equal((await chooseExecutionProvider('auto', works)).provider, 'cuda');
+  assert.equal((await chooseExecutionProvider('cuda', works)).provider, 'cuda');
+  await assert.rejects(chooseExecutionProvider('cuda', broken), (e: unknown) => e instanceof DeviceError && /--device cuda.*libcudart.*--device cpu/.test(e.message));
+  let probed = false;
+  const cpu = await chooseExecutionProvider('cpu', async () => {
+    probed = true;
+  });
+  assert.equal(cpu.provider, 'cpu');
+  assert.equal(probed, false);
+});
+
+test('one-hot: soft-masked bases are bases; N and IUPAC codes are all-zero columns', () => {
+  const bases = Buffer.from('ACgtNRYa', 'latin1');
+  const out = new Float32Array(4 * bases.length);
+  encodeOneHot(bases, out);
+  const column = (i: number) => [0, 1, 2, 3].map((c) => out[c * bases.length + i]);
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map(column), [
+    [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0],
+  ]);
+  const valid = new Uint16Array(2);
+  countValidBases(bases, 0, 2, 4, valid);
+  assert.deepEqual([...valid], [4, 1]);
+});
