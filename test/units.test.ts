@@ -6,7 +6,7 @@ import { ChromosomeStitcher, blendWeight, type StitchedChromosome } from '../src
 import { Batcher } from '../src/inference/batcher.js';
 import { chooseExecutionProvider } from '../src/inference/executionProvider.js';
 import { Slots } from '../src/inference/slots.js';
-import { countValidBases, encodeOneHot } from '../src/encoding/onehot.js';
+import { encodeOneHot } from '../src/encoding/onehot.js';
 import { DeviceError } from '../src/errors.js';
 
 const G = { binBp: 100, segmentBins: 10, contextBins: 2 };
@@ -135,7 +135,7 @@ test('one-hot: soft-masked bases are bases; N and IUPAC codes are all-zero colum
   assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map(column), [
     [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0],
   ]);
-  const valid = new Uint16Array(2);
-  countValidBases(bases, 0, 2, 4, valid);
-  assert.deepEqual([...valid], [4, 1]);
+  const fused = new Uint16Array(2);
+  encodeOneHot(bases, new Float32Array(4 * bases.length), 0, fused, 4);
+  assert.deepEqual([...fused], [4, 1]);
 });

@@ -1,5 +1,3 @@
-import type { Bp, Bins } from '../genome.js';
-
 /**
  * Base → channel (A=0, C=1, G=2, T=3). Lowercase (soft-masked) bases are bases; N and the
  * IUPAC ambiguity codes (R, Y, S, W, K, M, B, D, H, V) and anything else map to -1 and
@@ -16,22 +14,25 @@ export const N_BYTE = 0x4e;
 
 /**
  * Writes the one-hot encoding of `bases` channels-first ([4, length]) into `out` starting at
- * `offset`. The target region must already be zero.
+ * `offset`; the target region must already be zero. Returns nothing; when `validPerBin` is
+ * given, also stores the number of A/C/G/T bases of each `binBp` bin of `bases` there
+ * (length a multiple of binBp), in the same pass.
  */
-export function encodeOneHot(bases: Uint8Array, out: Float32Array, offset = 0): void {
+export function encodeOneHot(bases: Uint8Array, out: Float32Array, offset = 0, validPerBin?: Uint16Array, binBp = bases.length): void {
   const length = bases.length;
-  for (let i = 0; i < length; i++) {
-    const c = CHANNEL[bases[i]!]!;
-    if (c >= 0) out[offset + c * length + i] = 1;
-  }
-}
-
-/** Number of A/C/G/T bases (any case) in each `binBp` bin of `bases`, starting at `from`. */
-export function countValidBases(bases: Uint8Array, from: Bp, bins: Bins, binBp: Bp, out: Uint16Array, outOffset = 0): void {
-  for (let b = 0; b < bins; b++) {
+  // Byte → index of its channel's plane in `out` (or -1): one lookup per base, no multiply.
+  const plane = new Int32Array(256);
+  for (let b = 0; b < 256; b++) plane[b] = CHANNEL[b]! >= 0 ? offset + CHANNEL[b]! * length : -1;
+  for (let bin = 0, from = 0; from < length; bin++, from += binBp) {
+    const to = Math.min(from + binBp, length);
     let n = 0;
-    const end = from + (b + 1) * binBp;
-    for (let i = from + b * binBp; i < end; i++) if (CHANNEL[bases[i]!]! >= 0) n++;
-    out[outOffset + b] = n;
+    for (let i = from; i < to; i++) {
+      const p = plane[bases[i]!]!;
+      if (p >= 0) {
+        out[p + i] = 1;
+        n++;
+      }
+    }
+    if (validPerBin) validPerBin[bin] = n;
   }
 }

@@ -1,11 +1,15 @@
 /**
  * Groups items submitted one at a time into batches of at most `maxBatch`, dispatched when
- * full or `maxWaitMs` after the first item of a partial batch arrived. Items from any
- * caller (chromosome, request) share batches.
+ * full, or `maxWaitMs` after the first item of a partial batch arrived if `idle()` says a
+ * worker is free (a partial batch sent to busy workers would only queue, and odd batch
+ * shapes cost ONNX Runtime re-planning). Items from any caller (chromosome, request) share
+ * batches.
  */
 export interface BatcherOptions {
   maxBatch: number;
   maxWaitMs: number;
+  /** Whether a worker could start a batch now; partial batches wait while it is false. */
+  idle?: () => boolean;
 }
 
 interface Pending<I, O> {
@@ -27,8 +31,16 @@ export class Batcher<I, O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (this.pending.length >= this.options.maxBatch) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+      else this.arm();
     });
+  }
+
+  private arm(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      if (this.options.idle?.() === false) this.arm();
+      else this.flush();
+    }, this.options.maxWaitMs);
   }
 
   /** Dispatches whatever is pending now. */

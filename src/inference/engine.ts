@@ -52,6 +52,8 @@ export class InferenceEngine {
   private readonly batchers = new Map<string, Batcher<SegmentInput, SegmentOutput>>();
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
+  /** Batches handed to the pool and not yet returned. */
+  private running = 0;
 
   private constructor(provider: Provider, options: EngineOptions) {
     const cores = availableParallelism();
@@ -81,7 +83,11 @@ export class InferenceEngine {
   run(model: LoadedModel, input: SegmentInput): Promise<SegmentOutput> {
     let batcher = this.batchers.get(model.key);
     if (!batcher) {
-      batcher = new Batcher((items) => this.runBatch(model, items), { maxBatch: this.maxBatch, maxWaitMs: this.maxWaitMs });
+      batcher = new Batcher((items) => this.runBatch(model, items), {
+        maxBatch: this.maxBatch,
+        maxWaitMs: this.maxWaitMs,
+        idle: () => this.running < this.workers,
+      });
       this.batchers.set(model.key, batcher);
     }
     return batcher.submit(input);
@@ -112,7 +118,13 @@ export class InferenceEngine {
       task = { kind: 'tracks', session, values, count, tracks, inputBins };
     }
     const transfer = task.kind === 'sequence' ? task.bases.buffer : task.values.buffer;
-    const result = await this.pool.run(task, { transferList: [transfer as ArrayBuffer] });
+    this.running++;
+    let result: BatchResult;
+    try {
+      result = await this.pool.run(task, { transferList: [transfer as ArrayBuffer] });
+    } finally {
+      this.running--;
+    }
     this.stats.batches++;
     this.stats.segments += count;
     this.stats.inferMs += result.inferMs;
@@ -124,6 +136,20 @@ export class InferenceEngine {
       bins: result.bins,
       validBases: result.validBases?.subarray(k * geometry.segmentBins, (k + 1) * geometry.segmentBins),
     }));
+  }
+
+  /**
+   * Runs one all-N segment of `model` on every worker at once, so each has created its
+   * session before real work (or a readiness probe) arrives.
+   */
+  async warmUp(model: LoadedModel): Promise<void> {
+    const { geometry, manifest } = model;
+    const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
+    const input: SegmentInput =
+      manifest.input.kind === 'sequence'
+        ? { kind: 'sequence', bases: new Uint8Array(inputBins * geometry.binBp).fill(0x4e) }
+        : { kind: 'tracks', values: new Float32Array(manifest.input.tracks.length * inputBins) };
+    await Promise.all(Array.from({ length: this.workers }, () => this.runBatch(model, [input])));
   }
 
   /** Worker utilization in [0, 1] as piscina measures it. */

@@ -4,10 +4,12 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import * as ort from 'onnxruntime-node';
-import { countValidBases, encodeOneHot } from '../encoding/onehot.js';
+import { encodeOneHot } from '../encoding/onehot.js';
 import type { BatchResult, BatchTask, SessionSpec } from './tasks.js';
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
+/** Reused one-hot input buffer (zeroed after each run): a fresh multi-MB array per batch costs page faults. */
+let onehotBuffer = new Float32Array(0);
 
 function session(spec: SessionSpec): Promise<ort.InferenceSession> {
   const key = `${spec.onnxPath}\0${spec.provider}\0${spec.intraOpThreads}`;
@@ -29,21 +31,30 @@ export default async function runBatch(task: BatchTask) {
   const t0 = performance.now();
   let input: ort.Tensor;
   let validBases: Uint16Array | undefined;
+  const { count } = task;
   if (task.kind === 'sequence') {
-    const { count, inputBp } = task;
-    const onehot = new Float32Array(count * 4 * inputBp);
+    const { inputBp } = task;
+    if (onehotBuffer.length < count * 4 * inputBp) onehotBuffer = new Float32Array(count * 4 * inputBp);
+    const onehot = onehotBuffer.subarray(0, count * 4 * inputBp);
+    const inputBins = inputBp / task.binBp;
+    const validPerBin = new Uint16Array(inputBins);
     validBases = new Uint16Array(count * task.segmentBins);
     for (let k = 0; k < count; k++) {
-      const bases = task.bases.subarray(k * inputBp, (k + 1) * inputBp);
-      encodeOneHot(bases, onehot, k * 4 * inputBp);
-      countValidBases(bases, task.contextBins * task.binBp, task.segmentBins, task.binBp, validBases, k * task.segmentBins);
+      encodeOneHot(task.bases.subarray(k * inputBp, (k + 1) * inputBp), onehot, k * 4 * inputBp, validPerBin, task.binBp);
+      validBases.set(validPerBin.subarray(task.contextBins, task.contextBins + task.segmentBins), k * task.segmentBins);
     }
     input = new ort.Tensor('float32', onehot, [count, 4, inputBp]);
   } else {
     input = new ort.Tensor('float32', task.values, [task.count, task.tracks, task.inputBins]);
   }
   const t1 = performance.now();
-  const out = await s.run({ [task.session.inputName]: input });
+  let out: ort.InferenceSession.OnnxValueMapType;
+  try {
+    out = await s.run({ [task.session.inputName]: input });
+  } finally {
+    // memset is far cheaper than re-walking the bases to undo the encoding.
+    if (task.kind === 'sequence') (input.data as Float32Array).fill(0);
+  }
   const t2 = performance.now();
   const probs = out[task.session.outputName];
   if (!probs) throw new Error(`model output ${task.session.outputName} not found (has ${Object.keys(out).join(', ')})`);

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { BgzipIndexedFasta, IndexedFasta } from '@gmod/indexedfasta';
 import type { Bp, Chromosome } from '../genome.js';
 import { InputError, errorMessage } from '../errors.js';
+import { OpenLocalFile } from './openLocalFile.js';
 
 /** One .fai row: where a sequence's bases live in the (uncompressed) FASTA bytes. */
 interface FaiEntry {
@@ -41,12 +42,14 @@ export class IndexedFastaSource {
   readonly compressed: boolean;
   readonly chromosomes: readonly Chromosome[];
   private readonly lib: IndexedFasta;
+  private readonly files: OpenLocalFile[];
   private readonly entries: Map<string, FaiEntry & { length: Bp }>;
 
-  private constructor(path: string, compressed: boolean, lib: IndexedFasta, fai: ParsedFai) {
+  private constructor(path: string, compressed: boolean, lib: IndexedFasta, files: OpenLocalFile[], fai: ParsedFai) {
     this.path = path;
     this.compressed = compressed;
     this.lib = lib;
+    this.files = files;
     this.entries = new Map();
     const chromosomes: Chromosome[] = [];
     fai.names.forEach((name, i) => {
@@ -67,11 +70,7 @@ export class IndexedFastaSource {
     const faiPath = paths.fai ?? `${fasta}.fai`;
     const size = await fileSize(fasta, 'fasta_not_found', `FASTA not found: ${fasta}`);
     if (size === 0) throw new InputError('fasta_empty', `empty FASTA: ${fasta} has no bytes`);
-    await fileSize(
-      faiPath,
-      'fasta_index_missing',
-      `FASTA index not found: ${faiPath} (create it with: samtools faidx ${fasta})`,
-    );
+    // Before the .fai check: samtools cannot index plain gzip, so its advice would not help.
     const compression = await sniffCompression(fasta);
     if (compression === 'gzip') {
       throw new InputError(
@@ -79,7 +78,13 @@ export class IndexedFastaSource {
         `${fasta} is gzip- but not bgzip-compressed; recompress it with: zcat ${fasta} | bgzip > out.fa.gz && samtools faidx out.fa.gz`,
       );
     }
+    await fileSize(
+      faiPath,
+      'fasta_index_missing',
+      `FASTA index not found: ${faiPath} (create it with: samtools faidx ${fasta})`,
+    );
     let lib: IndexedFasta;
+    const files = [new OpenLocalFile(fasta), new OpenLocalFile(faiPath)];
     if (compression === 'bgzip') {
       const gziPath = paths.gzi ?? `${fasta}.gzi`;
       await fileSize(
@@ -87,9 +92,10 @@ export class IndexedFastaSource {
         'fasta_gzi_missing',
         `bgzip FASTA ${fasta} needs its .gzi index, not found: ${gziPath} (create it with: samtools faidx ${fasta})`,
       );
-      lib = new BgzipIndexedFasta({ path: fasta, faiPath, gziPath });
+      files.push(new OpenLocalFile(gziPath));
+      lib = new BgzipIndexedFasta({ fasta: files[0], fai: files[1], gzi: files[2] });
     } else {
-      lib = new IndexedFasta({ path: fasta, faiPath });
+      lib = new IndexedFasta({ fasta: files[0], fai: files[1] });
     }
     let fai: ParsedFai;
     try {
@@ -103,9 +109,18 @@ export class IndexedFastaSource {
     if (fai.names.length === 0 || fai.lengths.every((l) => l === 0)) {
       throw new InputError('fasta_empty', `empty FASTA: ${fasta} has no sequences (index ${faiPath} lists none with bases)`);
     }
-    const source = new IndexedFastaSource(fasta, compression === 'bgzip', lib, fai);
-    await source.checkIndexMatchesFasta(faiPath);
+    const source = new IndexedFastaSource(fasta, compression === 'bgzip', lib, files, fai);
+    try {
+      await source.checkIndexMatchesFasta(faiPath);
+    } catch (err) {
+      await source.close();
+      throw err;
+    }
     return source;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.files.map((f) => f.close()));
   }
 
   get totalLength(): Bp {
@@ -132,17 +147,19 @@ export class IndexedFastaSource {
     const from = byteOffset(e, start);
     const to = byteOffset(e, end - 1) + 1;
     const raw = await this.lib.fasta.read(to - from, from);
-    const want = end - start;
-    let n = 0;
-    for (let i = 0; i < raw.length && n < want; i++) {
-      const b = raw[i]!;
-      if (b !== NEWLINE && b !== CR) out[outOffset + n++] = b;
-    }
-    if (n !== want) {
+    if (raw.length !== to - from) {
       throw new InputError(
         'fasta_truncated',
-        `${this.path}: ${chrom}:${start}-${end} is shorter than its index says (got ${n} of ${want} bases); the FASTA is truncated or its .fai is stale`,
+        `${this.path}: ${chrom}:${start}-${end} lies past the end of the file; the FASTA is truncated or its .fai is stale`,
       );
+    }
+    // The (validated) index fixes the line geometry, so copy whole line runs, skipping the
+    // line terminators, instead of testing every byte.
+    for (let pos = start; pos < end; ) {
+      const run = Math.min(e.lineBases - (pos % e.lineBases), end - pos);
+      const at = byteOffset(e, pos) - from;
+      out.set(raw.subarray(at, at + run), outOffset + pos - start);
+      pos += run;
     }
     return out;
   }
@@ -174,13 +191,16 @@ export class IndexedFastaSource {
       }
       if (length === 0) continue;
       const last = byteOffset(e, length - 1);
-      const tail = await this.lib.fasta.read(2, last);
+      const tail = await this.lib.fasta.read(64, last);
       const lastBase = tail[0];
       if (lastBase === undefined || lastBase === NEWLINE || lastBase === CR || lastBase === GT) {
         throw mismatch(name, `has no base at byte ${last}, where its length ${length} says it ends`);
       }
-      const after = tail[1];
-      if (after !== undefined && after !== NEWLINE && after !== CR) {
+      // After the last base and its line end(s) (samtools allows blank lines) comes the
+      // next header or the end of the file; a base there means the length is too short by
+      // whole lines (or too long, ending inside the next header).
+      const after = tail.subarray(1).find((b) => b !== NEWLINE && b !== CR);
+      if (after !== undefined && (after === tail[1] || after !== GT)) {
         throw mismatch(name, `continues past its indexed length ${length}`);
       }
     }
