@@ -1,22 +1,29 @@
 /**
  * One full pipeline run in its own process (so its peak RSS is its own), for bench/engine.ts:
- * node dist/bench/pipelineRun.js FASTA WORKERS OUT_BED → one JSON line on stdout.
+ * node dist/bench/pipelineRun.js FASTA WORKERS OUT_BED [MODEL] → one JSON line on stdout.
  */
+import { performance } from 'node:perf_hooks';
 import { InferenceEngine } from '../src/inference/engine.js';
 import { ModelRepository } from '../src/models/repository.js';
 import { openGenomeInput } from '../src/pipeline/genomeInput.js';
 import { runPrediction } from '../src/pipeline/runPrediction.js';
 
-const [fasta, workers, outBed] = process.argv.slice(2) as [string, string, string];
-const model = await new ModelRepository().load('example-cpg');
+const [fasta, workers, outBed, modelRef = 'example-cpg'] = process.argv.slice(2) as [string, string, string, string?];
+const model = await new ModelRepository().load(modelRef);
 const input = await openGenomeInput({ fasta }, model);
-const engine = await InferenceEngine.create({ workers: Number(workers), device: 'cpu', probeModelPath: model.onnxPath });
+const engine = await InferenceEngine.create({ workers: Number(workers), device: 'cpu', probeModelPath: model.onnxPath, maxBatch: Number(process.env.BENCH_MAX_BATCH ?? 8) });
 // Session creation is start-up, not throughput.
 await engine.warmUp(model);
 const warm = { ...engine.stats };
+const elu0 = performance.eventLoopUtilization();
+const cpu0 = process.cpuUsage();
 const summary = await runPrediction(engine, model, input, { bed: outBed });
+const mainBusy = performance.eventLoopUtilization(elu0).utilization;
+const cpu = process.cpuUsage(cpu0);
+const utilization = engine.utilization;
 const stats = { segments: engine.stats.segments - warm.segments, inferMs: engine.stats.inferMs - warm.inferMs, encodeMs: engine.stats.encodeMs - warm.encodeMs, batches: engine.stats.batches - warm.batches };
 await engine.close();
+await input.close();
 process.stdout.write(
-  `${JSON.stringify({ seconds: summary.seconds, bases: summary.bases, bins: Math.round(stats.segments * model.geometry.segmentBins), maxRssMb: process.resourceUsage().maxRSS / 1024, inferMs: stats.inferMs, encodeMs: stats.encodeMs, batches: stats.batches })}\n`,
+  `${JSON.stringify({ seconds: summary.seconds, bases: summary.bases, bins: Math.round(stats.segments * model.geometry.segmentBins), maxRssMb: process.resourceUsage().maxRSS / 1024, mainThreadBusy: mainBusy, processCpuS: (cpu.user + cpu.system) / 1e6, poolUtilization: utilization, inferMs: stats.inferMs, encodeMs: stats.encodeMs, batches: stats.batches })}\n`,
 );

@@ -5,7 +5,10 @@ They are real ONNX models with real manifests, but their weights are fixed by ha
 trained: their output can be derived independently (test/exampleModelReference.ts does it
 in plain TypeScript), which makes them the engine's ground truth for stitching tests.
 
-example-cpg  (sequence model, one-hot A,C,G,T channels-first [batch, 4, bp]):
+example-cpg  (sequence model; version 1 takes one-hot A,C,G,T channels-first [batch, 4, bp]
+  built by the engine, version 2 takes the FASTA bytes as uint8 [batch, bp] and one-hot
+  encodes them in the graph: A/C/G/T in either case -> channels, anything else -> zeros.
+  Same weights, same output; v2 spares the engine writing 16 bytes per base.)
   per base: G/C indicator, CpG-start indicator, exact hits of a bank of 16 8-mers;
   per 100-bp bin: integer sums of those; then a sum over a 5-bin window (+-2 bins);
   prob = sigmoid(slope * (window_sum - midpoint)) for labels gc_rich, cpg_island, motif_dense.
@@ -65,6 +68,19 @@ class ExampleCpG(nn.Module):
         return torch.sigmoid(self.slope * (window - self.mid))
 
 
+class BytesToOneHot(nn.Module):
+    """ASCII bytes [batch, bp] -> one-hot [batch, 4, bp]; lowercase is a base, N/IUPAC zeros."""
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.register_buffer('upper', torch.tensor([float(ord(b)) for b in ALPHABET]).view(1, 4, 1))
+        self.register_buffer('lower', torch.tensor([float(ord(b.lower())) for b in ALPHABET]).view(1, 4, 1))
+
+    def forward(self, bases):
+        x = bases.float().unsqueeze(1)
+        return self.model(((x == self.upper) | (x == self.lower)).float())
+
+
 class ExampleSignal(nn.Module):
     def __init__(self):
         super().__init__()
@@ -85,9 +101,10 @@ def onehot(seq):
 
 
 def export(model, dummy, input_name, path):
+    length_axis = dummy.dim() - 1
     torch.onnx.export(model, dummy, path, input_names=[input_name], output_names=['probs'],
                       opset_version=17,
-                      dynamic_axes={input_name: {0: 'batch', 2: 'length'}, 'probs': {0: 'batch', 2: 'bins'}})
+                      dynamic_axes={input_name: {0: 'batch', length_axis: 'length'}, 'probs': {0: 'batch', 2: 'bins'}})
 
 
 def sha256(path):
@@ -105,31 +122,37 @@ def rounded(t):
     return [[float('%.7g' % v) for v in row] for row in t[0].tolist()]
 
 
-def build_cpg():
+def build_cpg(version):
     rng = random.Random(7)
     seq = ''.join(rng.choice('AACCGGTT' if i < 400 else 'ACGCGCGT') for i in range(1000))
     seq = seq[:100] + 'TATAAAAG' + 'GGGCGGGG' + seq[116:500] + 'NNNNNNNNNN' + seq[510:]
     seq = seq[:700] + seq[700:800].lower() + seq[800:]
     model = ExampleCpG().eval()
-    d = os.path.join(ROOT, 'example-cpg', '1')
+    d = os.path.join(ROOT, 'example-cpg', str(version))
     os.makedirs(d, exist_ok=True)
     onnx_path = os.path.join(d, 'model.onnx')
-    export(model, onehot('ACGT' * 250), 'onehot', onnx_path)
+    if version == 1:
+        encoding, tensor = 'onehot', 'onehot'
+        export(model, onehot('ACGT' * 250), tensor, onnx_path)
+    else:
+        encoding, tensor = 'bytes', 'bases'
+        export(BytesToOneHot(model).eval(), torch.tensor([list(b'ACGTacgtNR' * 100)], dtype=torch.uint8), tensor, onnx_path)
     with torch.no_grad():
         expected = model(onehot(seq))
     write_manifest(d, {
-        'name': 'example-cpg', 'version': '1',
+        'name': 'example-cpg', 'version': str(version),
         'description': 'EXAMPLE model with fixed, hand-set weights (not trained): per 100-bp bin, '
                        'sigmoid scores of G+C count, CpG count and hits of 16 promoter-like 8-mers '
                        'summed over a 500-bp window. Drives and tests the engine; its output is '
-                       'derivable independently.',
+                       'derivable independently.' + (' Takes FASTA bytes and one-hot encodes them '
+                       'in the graph.' if version == 2 else ' Takes one-hot input built by the engine.'),
         'labels': LABELS,
         'trained_on': 'not trained: fixed weights set by scripts/build_example_models.py',
         'license': 'MIT',
         'sha256': sha256(onnx_path),
-        'input': {'kind': 'sequence', 'alphabet': 'ACGT', 'encoding': 'onehot', 'layout': 'NCL',
-                  'tensor': 'onehot', 'segment_bp': 100000, 'bin_bp': BIN_BP, 'context_bp': 1000},
-        'output': {'probabilities': 'probs', 'layout': 'NCL'},
+        'input': {'kind': 'sequence', 'alphabet': 'ACGT', 'encoding': encoding, 'tensor': tensor,
+                  'segment_bp': 100000, 'bin_bp': BIN_BP, 'context_bp': 1000},
+        'output': {'probabilities': 'probs'},
         'postprocess': {'threshold': 0.5, 'min_region_bp': 300, 'merge_gap_bp': 200, 'top_n': 0,
                         'stitch': 'crop'},
         'test': {'sequence': seq, 'expected': rounded(expected), 'atol': 1e-5},
@@ -155,11 +178,11 @@ def build_signal():
         'trained_on': 'not trained: fixed weights set by scripts/build_example_models.py',
         'license': 'MIT',
         'sha256': sha256(onnx_path),
-        'input': {'kind': 'tracks', 'tensor': 'tracks', 'layout': 'NCL', 'bin_bp': 100,
+        'input': {'kind': 'tracks', 'tensor': 'tracks', 'bin_bp': 100,
                   'segment_bins': 2000, 'context_bins': 20,
                   'tracks': [{'name': 'signal', 'source': 'bigwig',
                               'normalization': {'log1p': True, 'mean': mean, 'std': std}}]},
-        'output': {'probabilities': 'probs', 'layout': 'NCL'},
+        'output': {'probabilities': 'probs'},
         'postprocess': {'threshold': 0.5, 'min_region_bp': 200, 'merge_gap_bp': 0, 'top_n': 0,
                         'stitch': 'crop'},
         'test': {'tracks': {'signal': raw}, 'expected': rounded(expected), 'atol': 1e-5},
@@ -168,6 +191,7 @@ def build_signal():
 
 if __name__ == '__main__':
     torch.manual_seed(0)
-    build_cpg()
+    build_cpg(1)
+    build_cpg(2)
     build_signal()
-    print('wrote models/example-cpg/1 and models/example-signal/1', file=sys.stderr)
+    print('wrote models/example-cpg/{1,2} and models/example-signal/1', file=sys.stderr)

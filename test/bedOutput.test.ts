@@ -103,10 +103,11 @@ test('models --json lists the repository', () => {
     list.map((m) => [m.name, m.version, m.labels, m.input]),
     [
       ['example-cpg', '1', ['gc_rich', 'cpg_island', 'motif_dense'], { kind: 'sequence' }],
+      ['example-cpg', '2', ['gc_rich', 'cpg_island', 'motif_dense'], { kind: 'sequence' }],
       ['example-signal', '1', ['signal_enriched'], { kind: 'tracks' }],
     ],
   );
   const verify = runCli(['models', '--verify']);
   assert.equal(verify.status, 0, verify.stderr);
-  assert.match(verify.stdout, /example-cpg@1.*\[sha256 \+ test ok\]/);
+  for (const m of ['example-cpg@1', 'example-cpg@2', 'example-signal@1']) assert.match(verify.stdout, new RegExp(`${m}\\t.*\\[sha256 \\+ test ok\\]`));
 });

@@ -22,7 +22,9 @@ const CHROMOSOMES = [
 ];
 
 let tmp: ReturnType<typeof tempDir>;
-let model: LoadedModel;
+// Version 1 takes one-hot input built by the engine, version 2 FASTA bytes it encodes in-graph.
+const VERSIONS = ['1', '2'] as const;
+const models = new Map<string, LoadedModel>();
 let engine: InferenceEngine;
 let fasta: string;
 let bgzipFasta: string;
@@ -32,8 +34,9 @@ function chromosomeSequence(path: string, name: string): string {
   return sh('samtools', ['faidx', path, name]).split('\n').slice(1).join('');
 }
 
-/** The model run once over the whole chromosome (zero-padded to a whole bin), no segmenting. */
+/** Model version 1 run once over the whole chromosome (zero-padded to a whole bin), no segmenting. */
 async function onePass(sequence: string): Promise<Float32Array[]> {
+  const model = models.get('1')!;
   const padded = Math.ceil(sequence.length / BIN_BP) * BIN_BP;
   const bases = Buffer.alloc(padded, 'N');
   bases.write(sequence, 'latin1');
@@ -50,10 +53,15 @@ async function onePass(sequence: string): Promise<Float32Array[]> {
   }
 }
 
-async function stitchAll(path: string): Promise<StitchedChromosome[]> {
+async function stitchAll(path: string, version: string): Promise<StitchedChromosome[]> {
+  const model = models.get(version)!;
   const input = await openGenomeInput({ fasta: path }, model);
   const all: StitchedChromosome[] = [];
-  for await (const s of predictChromosomes(engine, model, input)) all.push(s);
+  try {
+    for await (const s of predictChromosomes(engine, model, input)) all.push(s);
+  } finally {
+    await input.close();
+  }
   return all;
 }
 
@@ -70,8 +78,8 @@ before(async () => {
   await writeExampleGenome(fasta, CHROMOSOMES, 11);
   bgzipFasta = join(tmp.dir, 'genome.fa.gz');
   sh('sh', ['-c', `bgzip -c '${fasta}' > '${bgzipFasta}' && samtools faidx '${bgzipFasta}'`]);
-  model = await new ModelRepository(MODELS).load('example-cpg');
-  engine = await InferenceEngine.create({ workers: 2, device: 'cpu', probeModelPath: model.onnxPath });
+  for (const v of VERSIONS) models.set(v, await new ModelRepository(MODELS).load(`example-cpg@${v}`));
+  engine = await InferenceEngine.create({ workers: 2, device: 'cpu', probeModelPath: models.get('1')!.onnxPath });
 });
 
 after(async () => {
@@ -79,9 +87,9 @@ after(async () => {
   tmp?.cleanup();
 });
 
-for (const kind of ['plain', 'bgzip'] as const) {
-  test(`stitched output equals one pass over each whole chromosome (${kind} FASTA)`, async () => {
-    const stitched = await stitchAll(kind === 'plain' ? fasta : bgzipFasta);
+for (const [kind, version] of [['plain', '1'], ['bgzip', '1'], ['plain', '2'], ['bgzip', '2']] as const) {
+  test(`stitched output equals one pass over each whole chromosome (${kind} FASTA, example-cpg@${version})`, async () => {
+    const stitched = await stitchAll(kind === 'plain' ? fasta : bgzipFasta, version);
     assert.deepEqual(
       stitched.map((s) => [s.chrom.name, s.chrom.length]),
       CHROMOSOMES.map((c) => [c.name, c.length]),
@@ -106,7 +114,7 @@ for (const kind of ['plain', 'bgzip'] as const) {
 }
 
 test('the example genome and model give calls where the planted features are', async () => {
-  const [chrA] = await stitchAll(fasta);
+  const [chrA] = await stitchAll(fasta, '2');
   // Sanity of the fixture itself: some bins of every label are called, most are not.
   for (let l = 0; l < 3; l++) {
     const p = chrA!.probs[l]!;

@@ -6,7 +6,7 @@ import { ChromosomeStitcher, blendWeight, type StitchedChromosome } from '../src
 import { Batcher } from '../src/inference/batcher.js';
 import { chooseExecutionProvider } from '../src/inference/executionProvider.js';
 import { Slots } from '../src/inference/slots.js';
-import { encodeOneHot } from '../src/encoding/onehot.js';
+import { encodeOneHot, markGapBins } from '../src/encoding/onehot.js';
 import { DeviceError } from '../src/errors.js';
 
 const G = { binBp: 100, segmentBins: 10, contextBins: 2 };
@@ -62,10 +62,10 @@ test('ChromosomeStitcher crop keeps cores; blend weights overlapping windows; ga
   const segs = planSegments(chrom, G);
   const bins = G.segmentBins + 2 * G.contextBins;
   // Each segment predicts its own index everywhere in its window.
-  const out = (k: number, valid = 100) => ({ probs: new Float32Array(bins).fill(k + 1), bins, validBases: new Uint16Array(G.segmentBins).fill(valid) });
+  const out = (k: number) => ({ probs: new Float32Array(bins).fill(k + 1), bins, gapBins: new Uint8Array(G.segmentBins) });
   const crop = new ChromosomeStitcher(chrom, ['x'], G, 'crop', 2);
   crop.add(segs[1]!, out(1));
-  crop.add(segs[0]!, { ...out(0), validBases: Uint16Array.from([100, 0, 100, 100, 100, 100, 100, 100, 100, 100]) });
+  crop.add(segs[0]!, { ...out(0), gapBins: Uint8Array.from([0, 1, 0, 0, 0, 0, 0, 0, 0, 0]) });
   assert.deepEqual([...crop.finish().probs[0]!], [1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
 
   const blend = new ChromosomeStitcher(chrom, ['x'], G, 'blend', 2);
@@ -135,7 +135,7 @@ test('one-hot: soft-masked bases are bases; N and IUPAC codes are all-zero colum
   assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map(column), [
     [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0],
   ]);
-  const fused = new Uint16Array(2);
-  encodeOneHot(bases, new Float32Array(4 * bases.length), 0, fused, 4);
-  assert.deepEqual([...fused], [4, 1]);
+  const gaps = new Uint8Array(4);
+  markGapBins(Buffer.from('NNNNacgtNNNaRYKN', 'latin1'), 0, 4, 4, gaps);
+  assert.deepEqual([...gaps], [1, 0, 0, 1]);
 });

@@ -67,15 +67,16 @@ export async function predictCommand(argv: string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`genomeinfer: ${line}\n`);
   const model = await new ModelRepository(args['models-dir']).load(args.model!);
   const input = await openGenomeInput({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi, tracks }, model);
-  const engine = await InferenceEngine.create({
-    workers: positiveInt('--workers', args.workers),
-    threadsPerWorker: positiveInt('--threads-per-worker', args['threads-per-worker']),
-    device,
-    probeModelPath: model.onnxPath,
-    log,
-  });
   const bar = new ProgressBar();
+  let engine: InferenceEngine | undefined;
   try {
+    engine = await InferenceEngine.create({
+      workers: positiveInt('--workers', args.workers),
+      threadsPerWorker: positiveInt('--threads-per-worker', args['threads-per-worker']),
+      device,
+      probeModelPath: model.onnxPath,
+      log,
+    });
     const summary = await runPrediction(engine, model, input, { bed: args.out!, bedGraph: args.bedgraph }, {
       onProgress: (p) => bar.update(p),
       regions,
@@ -85,6 +86,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
     log(`${summary.model}: ${summary.regions} regions on ${summary.chromosomes} chromosomes (${(summary.bases / 1e6).toFixed(2)} Mb in ${summary.seconds.toFixed(2)} s, ${mbps.toFixed(2)} Mb/s) → ${summary.files.join(', ')}`);
   } finally {
     bar.done();
-    await engine.close();
+    await engine?.close();
+    await input.close();
   }
 }

@@ -14,25 +14,29 @@ export const N_BYTE = 0x4e;
 
 /**
  * Writes the one-hot encoding of `bases` channels-first ([4, length]) into `out` starting at
- * `offset`; the target region must already be zero. Returns nothing; when `validPerBin` is
- * given, also stores the number of A/C/G/T bases of each `binBp` bin of `bases` there
- * (length a multiple of binBp), in the same pass.
+ * `offset`; the target region must already be zero.
  */
-export function encodeOneHot(bases: Uint8Array, out: Float32Array, offset = 0, validPerBin?: Uint16Array, binBp = bases.length): void {
+export function encodeOneHot(bases: Uint8Array, out: Float32Array, offset = 0): void {
   const length = bases.length;
   // Byte → index of its channel's plane in `out` (or -1): one lookup per base, no multiply.
   const plane = new Int32Array(256);
   for (let b = 0; b < 256; b++) plane[b] = CHANNEL[b]! >= 0 ? offset + CHANNEL[b]! * length : -1;
-  for (let bin = 0, from = 0; from < length; bin++, from += binBp) {
-    const to = Math.min(from + binBp, length);
-    let n = 0;
-    for (let i = from; i < to; i++) {
-      const p = plane[bases[i]!]!;
-      if (p >= 0) {
-        out[p + i] = 1;
-        n++;
-      }
-    }
-    if (validPerBin) validPerBin[bin] = n;
+  for (let i = 0; i < length; i++) {
+    const p = plane[bases[i]!]!;
+    if (p >= 0) out[p + i] = 1;
+  }
+}
+
+/**
+ * Marks (1) each of `bins` bins of `binBp` bases, starting at `from` in `bases`, that holds no
+ * A/C/G/T base: an assembly gap. Stops at a bin's first base, so real sequence costs ~nothing.
+ */
+export function markGapBins(bases: Uint8Array, from: number, bins: number, binBp: number, out: Uint8Array, outOffset = 0): void {
+  for (let b = 0; b < bins; b++) {
+    const start = from + b * binBp;
+    const end = Math.min(start + binBp, bases.length);
+    let i = start;
+    while (i < end && CHANNEL[bases[i]!]! < 0) i++;
+    out[outOffset + b] = i === end ? 1 : 0;
   }
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { LoadedModel } from '../models/repository.js';
 import { Batcher } from './batcher.js';
+import { BufferPool } from './bufferPool.js';
 import { chooseExecutionProvider, probeCuda, type Device } from './executionProvider.js';
 import { Slots } from './slots.js';
 import type { BatchResult, BatchTask, Provider, SessionSpec } from './tasks.js';
@@ -23,8 +24,8 @@ export interface EngineOptions {
 export interface SegmentOutput {
   probs: Float32Array;
   bins: number;
-  /** Sequence models: A/C/G/T bases in each core bin. */
-  validBases?: Uint16Array;
+  /** Sequence models: 1 for each core bin without any A/C/G/T base. */
+  gapBins?: Uint8Array;
 }
 
 /** Per-segment input as the producer builds it. */
@@ -54,6 +55,8 @@ export class InferenceEngine {
   private readonly maxWaitMs: number;
   /** Batches handed to the pool and not yet returned. */
   private running = 0;
+  /** Segment and batch input buffers, reused (see BufferPool). */
+  private readonly buffers = new BufferPool();
 
   private constructor(provider: Provider, options: EngineOptions) {
     const cores = availableParallelism();
@@ -77,6 +80,18 @@ export class InferenceEngine {
     const engine = new InferenceEngine(choice.provider, options);
     options.log?.(`${choice.note}; ${engine.workers} worker(s) × ${engine.threadsPerWorker} intra-op thread(s)`);
     return engine;
+  }
+
+  /**
+   * A buffer for one segment's input, from the pool; `run()` gives it back once the segment
+   * has been copied into its batch.
+   */
+  segmentBases(bp: number): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(this.buffers.take(bp));
+  }
+
+  segmentValues(count: number): Float32Array<ArrayBuffer> {
+    return new Float32Array(this.buffers.take(count * 4));
   }
 
   /** Runs one segment of `model`, batched with whatever else is pending for that model. */
@@ -108,15 +123,26 @@ export class InferenceEngine {
     let task: BatchTask;
     if (manifest.input.kind === 'sequence') {
       const inputBp = inputBins * geometry.binBp;
-      const bases = new Uint8Array(count * inputBp);
+      const bases = new Uint8Array(this.buffers.take(count * inputBp));
       items.forEach((it, k) => it.kind === 'sequence' && bases.set(it.bases, k * inputBp));
-      task = { kind: 'sequence', session, bases, count, inputBp, binBp: geometry.binBp, contextBins: geometry.contextBins, segmentBins: geometry.segmentBins };
+      task = {
+        kind: 'sequence',
+        encoding: manifest.input.encoding,
+        session,
+        bases,
+        count,
+        inputBp,
+        binBp: geometry.binBp,
+        contextBins: geometry.contextBins,
+        segmentBins: geometry.segmentBins,
+      };
     } else {
       const tracks = manifest.input.tracks.length;
-      const values = new Float32Array(count * tracks * inputBins);
+      const values = new Float32Array(this.buffers.take(count * tracks * inputBins * 4));
       items.forEach((it, k) => it.kind === 'tracks' && values.set(it.values, k * tracks * inputBins));
       task = { kind: 'tracks', session, values, count, tracks, inputBins };
     }
+    for (const it of items) this.buffers.give((it.kind === 'sequence' ? it.bases : it.values).buffer as ArrayBuffer);
     const transfer = task.kind === 'sequence' ? task.bases.buffer : task.values.buffer;
     this.running++;
     let result: BatchResult;
@@ -125,6 +151,7 @@ export class InferenceEngine {
     } finally {
       this.running--;
     }
+    this.buffers.give(result.input);
     this.stats.batches++;
     this.stats.segments += count;
     this.stats.inferMs += result.inferMs;
@@ -134,13 +161,14 @@ export class InferenceEngine {
     return items.map((_, k) => ({
       probs: result.probs.subarray(k * per, (k + 1) * per),
       bins: result.bins,
-      validBases: result.validBases?.subarray(k * geometry.segmentBins, (k + 1) * geometry.segmentBins),
+      gapBins: result.gapBins?.subarray(k * geometry.segmentBins, (k + 1) * geometry.segmentBins),
     }));
   }
 
   /**
-   * Runs one all-N segment of `model` on every worker at once, so each has created its
-   * session before real work (or a readiness probe) arrives.
+   * Runs a full batch of all-N segments of `model` on every worker at once, so each has
+   * created its session and sized its buffers for the real batch shape before work (or a
+   * readiness probe) arrives.
    */
   async warmUp(model: LoadedModel): Promise<void> {
     const { geometry, manifest } = model;
@@ -149,7 +177,8 @@ export class InferenceEngine {
       manifest.input.kind === 'sequence'
         ? { kind: 'sequence', bases: new Uint8Array(inputBins * geometry.binBp).fill(0x4e) }
         : { kind: 'tracks', values: new Float32Array(manifest.input.tracks.length * inputBins) };
-    await Promise.all(Array.from({ length: this.workers }, () => this.runBatch(model, [input])));
+    const batch = Array.from({ length: this.maxBatch }, () => input);
+    await Promise.all(Array.from({ length: this.workers }, () => this.runBatch(model, batch)));
   }
 
   /** Worker utilization in [0, 1] as piscina measures it. */

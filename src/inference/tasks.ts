@@ -14,13 +14,14 @@ export interface SessionSpec {
 
 export interface SequenceBatchTask {
   kind: 'sequence';
+  encoding: 'onehot' | 'bytes';
   session: SessionSpec;
   /** `count` segments of `inputBp` ASCII bases each, back to back. */
   bases: Uint8Array;
   count: number;
   inputBp: number;
   binBp: number;
-  /** Core bins per segment (bins after the left context), for the valid-base counts. */
+  /** Bins of left context and of core per segment: gaps are marked in the core. */
   contextBins: number;
   segmentBins: number;
 }
@@ -41,8 +42,10 @@ export interface BatchResult {
   /** [count, labels, bins] probabilities. */
   probs: Float32Array;
   bins: number;
-  /** Sequence models: A/C/G/T bases per core bin, [count, segmentBins]. */
-  validBases?: Uint16Array;
+  /** Sequence models: 1 for each core bin without any A/C/G/T base, [count, segmentBins]. */
+  gapBins?: Uint8Array;
+  /** The task's input buffer (bases or values), handed back for reuse. */
+  input: ArrayBuffer;
   /** Milliseconds spent in session.run and in encoding. */
   inferMs: number;
   encodeMs: number;

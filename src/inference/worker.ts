@@ -4,7 +4,7 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import * as ort from 'onnxruntime-node';
-import { encodeOneHot } from '../encoding/onehot.js';
+import { encodeOneHot, markGapBins } from '../encoding/onehot.js';
 import type { BatchResult, BatchTask, SessionSpec } from './tasks.js';
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
@@ -30,20 +30,22 @@ export default async function runBatch(task: BatchTask) {
   const s = await session(task.session);
   const t0 = performance.now();
   let input: ort.Tensor;
-  let validBases: Uint16Array | undefined;
+  let gapBins: Uint8Array | undefined;
   const { count } = task;
   if (task.kind === 'sequence') {
-    const { inputBp } = task;
-    if (onehotBuffer.length < count * 4 * inputBp) onehotBuffer = new Float32Array(count * 4 * inputBp);
-    const onehot = onehotBuffer.subarray(0, count * 4 * inputBp);
-    const inputBins = inputBp / task.binBp;
-    const validPerBin = new Uint16Array(inputBins);
-    validBases = new Uint16Array(count * task.segmentBins);
+    const { inputBp, segmentBins, binBp } = task;
+    gapBins = new Uint8Array(count * segmentBins);
     for (let k = 0; k < count; k++) {
-      encodeOneHot(task.bases.subarray(k * inputBp, (k + 1) * inputBp), onehot, k * 4 * inputBp, validPerBin, task.binBp);
-      validBases.set(validPerBin.subarray(task.contextBins, task.contextBins + task.segmentBins), k * task.segmentBins);
+      markGapBins(task.bases.subarray(k * inputBp, (k + 1) * inputBp), task.contextBins * binBp, segmentBins, binBp, gapBins, k * segmentBins);
     }
-    input = new ort.Tensor('float32', onehot, [count, 4, inputBp]);
+    if (task.encoding === 'bytes') {
+      input = new ort.Tensor('uint8', task.bases, [count, inputBp]);
+    } else {
+      if (onehotBuffer.length < count * 4 * inputBp) onehotBuffer = new Float32Array(count * 4 * inputBp);
+      const onehot = onehotBuffer.subarray(0, count * 4 * inputBp);
+      for (let k = 0; k < count; k++) encodeOneHot(task.bases.subarray(k * inputBp, (k + 1) * inputBp), onehot, k * 4 * inputBp);
+      input = new ort.Tensor('float32', onehot, [count, 4, inputBp]);
+    }
   } else {
     input = new ort.Tensor('float32', task.values, [task.count, task.tracks, task.inputBins]);
   }
@@ -53,7 +55,7 @@ export default async function runBatch(task: BatchTask) {
     out = await s.run({ [task.session.inputName]: input });
   } finally {
     // memset is far cheaper than re-walking the bases to undo the encoding.
-    if (task.kind === 'sequence') (input.data as Float32Array).fill(0);
+    if (input.type === 'float32' && task.kind === 'sequence') (input.data as Float32Array).fill(0);
   }
   const t2 = performance.now();
   const probs = out[task.session.outputName];
@@ -64,9 +66,10 @@ export default async function runBatch(task: BatchTask) {
   }
   // Copy out of ONNX Runtime's buffer so the result can be transferred (it is small: labels × bins).
   const data = new Float32Array(probs.data as Float32Array);
-  const result: BatchResult = { probs: data, bins: Number(dims[2]), validBases, inferMs: t2 - t1, encodeMs: t1 - t0 };
-  const buffers: ArrayBuffer[] = [data.buffer as ArrayBuffer];
-  if (validBases) buffers.push(validBases.buffer as ArrayBuffer);
+  const inputBuffer = (task.kind === 'sequence' ? task.bases.buffer : task.values.buffer) as ArrayBuffer;
+  const result: BatchResult = { probs: data, bins: Number(dims[2]), gapBins, input: inputBuffer, inferMs: t2 - t1, encodeMs: t1 - t0 };
+  const buffers: ArrayBuffer[] = [data.buffer as ArrayBuffer, inputBuffer];
+  if (gapBins) buffers.push(gapBins.buffer as ArrayBuffer);
   return move({
     get [transferableSymbol]() {
       return buffers;

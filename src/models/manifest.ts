@@ -15,11 +15,18 @@ export interface TrackSpec {
   normalization: TrackNormalization;
 }
 
+/**
+ * How a sequence model wants its bases: `onehot` — float32 [batch, 4, bp], A/C/G/T channels
+ * built by the engine; `bytes` — the FASTA's ASCII bytes as uint8 [batch, bp], one-hot
+ * encoded inside the graph (cheaper: the engine writes 1 byte per base instead of 16).
+ */
+export type SequenceEncoding = 'onehot' | 'bytes';
+
 export interface SequenceInput {
   kind: 'sequence';
   alphabet: 'ACGT';
-  encoding: 'onehot';
-  /** Input tensor name; shape [batch, 4, bp] (layout NCL). */
+  encoding: SequenceEncoding;
+  /** Input tensor name. */
   tensor: string;
   segment_bp: Bp;
   bin_bp: Bp;
@@ -100,7 +107,7 @@ export function parseManifest(raw: unknown, where: string): Manifest {
   const binBp = v.positiveInt(input, 'bin_bp', 'input.');
   if (kind === 'sequence') {
     if (input?.alphabet !== 'ACGT') problems.push('input.alphabet must be "ACGT"');
-    if (input?.encoding !== 'onehot') problems.push('input.encoding must be "onehot"');
+    if (input?.encoding !== 'onehot' && input?.encoding !== 'bytes') problems.push('input.encoding must be "onehot" or "bytes"');
     const seg = v.positiveInt(input, 'segment_bp', 'input.');
     const ctx = v.nonNegativeInt(input, 'context_bp', 'input.');
     if (binBp && seg && seg % binBp !== 0) problems.push('input.segment_bp must be a multiple of input.bin_bp');

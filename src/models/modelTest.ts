@@ -13,10 +13,14 @@ export async function runModelTest(manifest: Manifest, onnxPath: string, key: st
   const { input, test } = manifest;
   let tensor: ort.Tensor;
   if (input.kind === 'sequence') {
-    const bases = Buffer.from(test.sequence ?? '', 'latin1');
-    const onehot = new Float32Array(4 * bases.length);
-    encodeOneHot(bases, onehot);
-    tensor = new ort.Tensor('float32', onehot, [1, 4, bases.length]);
+    const bases = new Uint8Array(Buffer.from(test.sequence ?? '', 'latin1'));
+    if (input.encoding === 'bytes') {
+      tensor = new ort.Tensor('uint8', bases, [1, bases.length]);
+    } else {
+      const onehot = new Float32Array(4 * bases.length);
+      encodeOneHot(bases, onehot);
+      tensor = new ort.Tensor('float32', onehot, [1, 4, bases.length]);
+    }
   } else {
     const rows = input.tracks.map((t) => test.tracks?.[t.name]);
     const bins = rows[0]?.length ?? 0;

@@ -7,6 +7,8 @@ import { InputError } from '../errors.js';
 export interface GenomeInput {
   fasta: IndexedFastaSource;
   tracks: Map<string, BigWigTrack>;
+  /** Releases the open file descriptors. */
+  close(): Promise<void>;
 }
 
 export interface GenomeInputPaths extends FastaPaths {
@@ -17,6 +19,15 @@ export interface GenomeInputPaths extends FastaPaths {
 /** Opens and validates every input before any work starts (so nothing is half-written). */
 export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedModel): Promise<GenomeInput> {
   const fasta = await IndexedFastaSource.open(paths);
+  try {
+    return await openTracks(paths, model, fasta);
+  } catch (err) {
+    await fasta.close();
+    throw err;
+  }
+}
+
+async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: IndexedFastaSource): Promise<GenomeInput> {
   const given = paths.tracks ?? {};
   const wanted = model.manifest.input.kind === 'tracks' ? model.manifest.input.tracks.map((t) => t.name) : [];
   for (const name of Object.keys(given)) {
@@ -31,5 +42,5 @@ export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedMode
     if (!path) throw new InputError('track_missing', `model ${model.key} needs a bigWig for track ${name} (--track ${name}=FILE.bw)`);
     tracks.set(name, await BigWigTrack.open(path, name, fasta.chromosomes, fasta.path));
   }
-  return { fasta, tracks };
+  return { fasta, tracks, close: () => fasta.close() };
 }

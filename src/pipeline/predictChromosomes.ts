@@ -56,7 +56,7 @@ export async function* predictChromosomes(
         await engine.slots.acquire();
         let segmentInput: SegmentInput;
         try {
-          segmentInput = await readSegment(model, input, chrom, segment);
+          segmentInput = await readSegment(engine, model, input, chrom, segment);
         } catch (err) {
           engine.slots.release();
           throw err;
@@ -91,7 +91,9 @@ export async function* predictChromosomes(
     for (let i = 0; i < chromosomes.length; i++) {
       while (finished.length <= i && !producerEnded) await changed;
       if (finished.length <= i) throw produceError;
-      yield await finished[i]!;
+      const stitched = await finished[i]!;
+      delete finished[i]; // the consumer owns it now; keep memory to the chromosomes in flight
+      yield stitched;
     }
     await producing;
     if (produceError !== undefined) throw produceError;
@@ -106,19 +108,19 @@ function cancelled(): GenomeinferError {
 }
 
 /** Builds one segment's model input; positions outside the chromosome are padding. */
-async function readSegment(model: LoadedModel, input: GenomeInput, chrom: Chromosome, seg: Segment): Promise<SegmentInput> {
+async function readSegment(engine: InferenceEngine, model: LoadedModel, input: GenomeInput, chrom: Chromosome, seg: Segment): Promise<SegmentInput> {
   const from = Math.max(0, seg.inputStart);
   const to = Math.min(chrom.length, seg.inputEnd);
   const { manifest, geometry } = model;
   if (manifest.input.kind === 'sequence') {
-    const bases = new Uint8Array(seg.inputEnd - seg.inputStart);
+    const bases = engine.segmentBases(seg.inputEnd - seg.inputStart);
     if (from > seg.inputStart) bases.fill(N_BYTE, 0, from - seg.inputStart);
     if (to < seg.inputEnd) bases.fill(N_BYTE, to - seg.inputStart);
     await input.fasta.read(chrom.name, from, to, bases, from - seg.inputStart);
     return { kind: 'sequence', bases };
   }
   const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
-  const values = new Float32Array(manifest.input.tracks.length * inputBins);
+  const values = engine.segmentValues(manifest.input.tracks.length * inputBins).fill(0);
   // Bins outside the chromosome stay 0 in normalized space: what zero padding would feed.
   const firstInside = Math.max(0, -Math.floor(seg.inputStart / geometry.binBp));
   const insideBins = Math.ceil((to - seg.inputStart) / geometry.binBp) - firstInside;

@@ -43,6 +43,8 @@ export class IndexedFastaSource {
   readonly chromosomes: readonly Chromosome[];
   private readonly lib: IndexedFasta;
   private readonly files: OpenLocalFile[];
+  private scratchBuffer = new Uint8Array(0);
+  private scratchBusy = false;
   private readonly entries: Map<string, FaiEntry & { length: Bp }>;
 
   private constructor(path: string, compressed: boolean, lib: IndexedFasta, files: OpenLocalFile[], fai: ParsedFai) {
@@ -146,22 +148,37 @@ export class IndexedFastaSource {
     if (end === start) return out;
     const from = byteOffset(e, start);
     const to = byteOffset(e, end - 1) + 1;
-    const raw = await this.lib.fasta.read(to - from, from);
-    if (raw.length !== to - from) {
-      throw new InputError(
-        'fasta_truncated',
-        `${this.path}: ${chrom}:${start}-${end} lies past the end of the file; the FASTA is truncated or its .fai is stale`,
-      );
+    // Plain files read into a reused buffer (one segment's bytes per read: allocating it anew
+    // each time is measurable GC); a concurrent read of the same source gets its own.
+    const reuse = !this.compressed && !this.scratchBusy;
+    if (reuse) {
+      this.scratchBusy = true;
+      if (this.scratchBuffer.length < to - from) this.scratchBuffer = new Uint8Array(to - from);
     }
-    // The (validated) index fixes the line geometry, so copy whole line runs, skipping the
-    // line terminators, instead of testing every byte.
-    for (let pos = start; pos < end; ) {
-      const run = Math.min(e.lineBases - (pos % e.lineBases), end - pos);
-      const at = byteOffset(e, pos) - from;
-      out.set(raw.subarray(at, at + run), outOffset + pos - start);
-      pos += run;
+    try {
+      const raw = this.compressed
+        ? await this.lib.fasta.read(to - from, from)
+        : await this.files[0]!.readInto(reuse ? this.scratchBuffer.subarray(0, to - from) : new Uint8Array(to - from), from);
+      if (raw.length !== to - from) {
+        throw new InputError(
+          'fasta_truncated',
+          `${this.path}: ${chrom}:${start}-${end} lies past the end of the file; the FASTA is truncated or its .fai is stale`,
+        );
+      }
+      // The (validated) index fixes the line geometry, so copy whole line runs, skipping the
+      // line terminators, instead of testing every byte. Buffer.copy makes no view per line.
+      const source = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+      const target = Buffer.from(out.buffer, out.byteOffset, out.length);
+      for (let pos = start; pos < end; ) {
+        const run = Math.min(e.lineBases - (pos % e.lineBases), end - pos);
+        const at = byteOffset(e, pos) - from;
+        source.copy(target, outOffset + pos - start, at, at + run);
+        pos += run;
+      }
+      return out;
+    } finally {
+      if (reuse) this.scratchBusy = false;
     }
-    return out;
   }
 
   /**

@@ -68,9 +68,7 @@ export class ChromosomeStitcher {
         for (let l = 0; l < labels; l++) this.probs[l]![first + i] += w * out.probs[l * out.bins + i]!;
       }
     }
-    if (out.validBases) {
-      for (let b = 0; b < segment.coreBins; b++) if (out.validBases[b] === 0) this.gap[segment.firstBin + b] = 1;
-    }
+    if (out.gapBins) this.gap.set(out.gapBins.subarray(0, segment.coreBins), segment.firstBin);
     this.remaining--;
   }
 
