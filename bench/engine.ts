@@ -5,12 +5,14 @@
  *  - full pipeline: FASTA reading, segmenting, batching, piscina workers (encoding + run),
  *    stitching, region calling and BED writing, with the same N workers and batch size;
  *  - peak RSS of the pipeline process at two genome sizes (env BENCH_SIZES_MB, default 20,200).
- * Batch size: env BENCH_MAX_BATCH (default 8, the engine's default); workers: BENCH_WORKERS (2).
+ * Batch size: env BENCH_MAX_BATCH (default 8, the engine's default); workers: BENCH_WORKERS (2);
+ * intra-op threads per worker: BENCH_THREADS (default cores / workers), for raw and pipeline alike.
  * Prints medians of RUNS runs (env BENCH_RUNS, default 5). Genomes are cached in .cache/bench.
  * Model: env BENCH_MODEL (default example-cpg, i.e. its newest version).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { writeExampleGenome } from '../src/examples/exampleGenome.js';
@@ -22,6 +24,8 @@ import { N_BYTE } from '../src/encoding/onehot.js';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CACHE = join(ROOT, '.cache/bench');
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+// Intra-op threads per worker, the same for raw and pipeline (the engine's default rule).
+const THREADS = Number(process.env.BENCH_THREADS ?? Math.max(1, Math.floor(availableParallelism() / WORKERS)));
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MAX_BATCH = Number(process.env.BENCH_MAX_BATCH ?? 8); // the engine's default is 8
 const SIZES_MB = (process.env.BENCH_SIZES_MB ?? '20,200').split(',').map(Number);
@@ -74,7 +78,7 @@ async function rawOrtRunner(batches: Uint8Array[], inputBp: number): Promise<{ r
   const { encoding, tensor: tensorName } = model.manifest.input;
   const workers = Array.from({ length: WORKERS }, (_, w) => {
     const mine = batches.filter((_, i) => i % WORKERS === w);
-    return new Worker(new URL('./rawOrtWorker.js', import.meta.url), { workerData: { onnxPath: model.onnxPath, batches: mine, inputBp, encoding, tensorName } });
+    return new Worker(new URL('./rawOrtWorker.js', import.meta.url), { workerData: { onnxPath: model.onnxPath, batches: mine, inputBp, encoding, tensorName, threads: THREADS } });
   });
   await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
   return {
@@ -92,7 +96,7 @@ async function rawOrtRunner(batches: Uint8Array[], inputBp: number): Promise<{ r
 interface PipelineResult { seconds: number; bases: number; bins: number; maxRssMb: number; inferMs: number; encodeMs: number; batches: number }
 
 function pipelineRun(fasta: string): PipelineResult {
-  const out = execFileSync(process.execPath, [join(ROOT, 'dist/bench/pipelineRun.js'), fasta, String(WORKERS), join(CACHE, 'out.bed'), MODEL], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(ROOT, 'dist/bench/pipelineRun.js'), fasta, String(WORKERS), join(CACHE, 'out.bed'), MODEL, String(THREADS)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1)!) as PipelineResult;
 }
 
@@ -100,7 +104,7 @@ const MODEL = process.env.BENCH_MODEL ?? 'example-cpg';
 const model = await new ModelRepository(join(ROOT, 'models')).load(MODEL);
 const g = model.geometry;
 const inputBp = (g.segmentBins + 2 * g.contextBins) * g.binBp;
-console.log(`bench:engine — model ${model.key}, ${WORKERS} workers × 1 intra-op thread, batch ≤ ${MAX_BATCH} × ${inputBp} bp, median of ${RUNS} runs`);
+console.log(`bench:engine — model ${model.key}, ${WORKERS} worker(s) × ${THREADS} intra-op thread(s), batch ≤ ${MAX_BATCH} × ${inputBp} bp, median of ${RUNS} runs`);
 for (const mb of SIZES_MB) {
   const fasta = await genome(mb);
   const batches = await segmentBatches(fasta, inputBp, g);
@@ -121,6 +125,6 @@ for (const mb of SIZES_MB) {
       `    raw ONNX Runtime  ${(bins / rawSeconds / 1e3).toFixed(1)} kbins/s (${rawSeconds.toFixed(2)} s)\n` +
       `    full pipeline     ${(bins / pipeSeconds / 1e3).toFixed(1)} kbins/s (${pipeSeconds.toFixed(2)} s, ${(bases / 1e6 / pipeSeconds).toFixed(1)} Mb/s)\n` +
       `    ratio pipeline/raw ${ratio.toFixed(3)} (per-pair ratios: ${pairs.map((p) => (p.raw / p.pipe.seconds).toFixed(3)).join(', ')})\n` +
-      `    pipeline peak RSS ${rss.toFixed(0)} MB`,
+      `    pipeline peak RSS ${rss.toFixed(0)} MB (per run: ${pairs.map((p) => p.pipe.maxRssMb.toFixed(0)).join(', ')})`,
   );
 }

@@ -7,14 +7,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { encodeOneHot } from '../src/encoding/onehot.js';
 
-const { onnxPath, batches, inputBp, encoding, tensorName } = workerData as {
+const { onnxPath, batches, inputBp, encoding, tensorName, threads } = workerData as {
+  threads: number;
   onnxPath: string;
   batches: Uint8Array[];
   inputBp: number;
   encoding: 'onehot' | 'bytes';
   tensorName: string;
 };
-const session = await ort.InferenceSession.create(onnxPath, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+const session = await ort.InferenceSession.create(onnxPath, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
 const tensors = batches.map((bases) => {
   const count = bases.length / inputBp;
   if (encoding === 'bytes') return new ort.Tensor('uint8', bases, [count, inputBp]);
