@@ -9,10 +9,10 @@ import { runCli, sh, tempDir } from './helpers.js';
 let tmp: ReturnType<typeof tempDir>;
 let fasta: string;
 
-function predict(name: string, workers: number): { bed: string; graphs: string[]; seconds: number } {
+function predict(name: string, workers: number, extra: string[] = []): { bed: string; graphs: string[]; seconds: number } {
   const out = join(tmp.dir, name);
   const started = performance.now();
-  const r = runCli(['predict', '--model', 'example-cpg', '--fasta', fasta, '--out', `${out}.bed`, '--bedgraph', `${out}.bedgraph`, '--workers', String(workers), '--device', 'cpu']);
+  const r = runCli(['predict', '--model', 'example-cpg', '--fasta', fasta, '--out', `${out}.bed`, '--bedgraph', `${out}.bedgraph`, '--workers', String(workers), '--device', 'cpu', ...extra]);
   assert.equal(r.status, 0, r.stderr);
   const graphs = ['gc_rich', 'cpg_island', 'motif_dense'].map((l) => readFileSync(`${out}.${l}.bedgraph`, 'utf8'));
   return { bed: readFileSync(`${out}.bed`, 'utf8'), graphs, seconds: (performance.now() - started) / 1000 };
@@ -25,16 +25,19 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
-test('BED is byte-identical across runs and between --workers 1 and --workers 2; valid for bedtools', () => {
+test('BED is byte-identical across runs, --workers 1 and 2, and batch sizes; valid for bedtools', () => {
   const a = predict('a', 2);
   const b = predict('b', 2);
   const c = predict('c', 1);
+  const d = predict('d', 2, ['--max-batch', '1']);
   assert.ok(a.seconds < 60, `example run took ${a.seconds.toFixed(1)} s`);
   assert.ok(a.bed.length > 0);
   assert.equal(a.bed, b.bed);
   assert.equal(a.bed, c.bed);
+  assert.equal(a.bed, d.bed);
   assert.deepEqual(a.graphs, b.graphs);
   assert.deepEqual(a.graphs, c.graphs);
+  assert.deepEqual(a.graphs, d.graphs);
   assert.deepEqual(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
 
   const bed = join(tmp.dir, 'a.bed');

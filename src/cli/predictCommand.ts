@@ -18,6 +18,7 @@ probabilities as bedGraph). Outputs appear only when complete.
   --bedgraph FILE       per-bin probabilities (one file per label: FILE.<label>.ext when several)
   --workers N           inference worker threads (default: cores)
   --threads-per-worker N  ONNX Runtime intra-op threads per worker (default: cores / workers)
+  --max-batch N         segments per inference batch (default 8; small models may run faster with 2)
   --device auto|cpu|cuda  execution provider (default auto: CUDA if available, else CPU)
   --threshold P, --min-region-bp N, --merge-gap-bp N, --top-n N  override the manifest's postprocess
   --models-dir DIR      model repository (default: GENOMEINFER_MODELS or the bundled models/)`;
@@ -33,6 +34,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
     bedgraph: { type: 'string' },
     workers: { type: 'string' },
     'threads-per-worker': { type: 'string' },
+    'max-batch': { type: 'string' },
     device: { type: 'string' },
     threshold: { type: 'string' },
     'min-region-bp': { type: 'string' },
@@ -73,6 +75,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
     engine = await InferenceEngine.create({
       workers: positiveInt('--workers', args.workers),
       threadsPerWorker: positiveInt('--threads-per-worker', args['threads-per-worker']),
+      maxBatch: positiveInt('--max-batch', args['max-batch']),
       device,
       probeModelPath: model.onnxPath,
       log,
