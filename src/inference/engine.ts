@@ -83,11 +83,12 @@ export class InferenceEngine {
   }
 
   /**
-   * A buffer for one segment's input, from the pool; `run()` gives it back once the segment
-   * has been copied into its batch.
+   * A buffer for one segment's bases, from the pool; `run()` gives it back once the segment
+   * has been copied into its batch. Its ArrayBuffer has 1/16 spare room, so a FASTA reader
+   * can read the raw lines (bases + line ends) in place and squeeze the line ends out.
    */
   segmentBases(bp: number): Uint8Array<ArrayBuffer> {
-    return new Uint8Array(this.buffers.take(bp));
+    return new Uint8Array(this.buffers.take(bp + Math.ceil(bp / 16) + 64), 0, bp);
   }
 
   segmentValues(count: number): Float32Array<ArrayBuffer> {

@@ -114,9 +114,10 @@ async function readSegment(engine: InferenceEngine, model: LoadedModel, input: G
   const { manifest, geometry } = model;
   if (manifest.input.kind === 'sequence') {
     const bases = engine.segmentBases(seg.inputEnd - seg.inputStart);
+    await input.fasta.read(chrom.name, from, to, bases, from - seg.inputStart);
+    // Padding after the read: the reader may use the space past `to` while reading.
     if (from > seg.inputStart) bases.fill(N_BYTE, 0, from - seg.inputStart);
     if (to < seg.inputEnd) bases.fill(N_BYTE, to - seg.inputStart);
-    await input.fasta.read(chrom.name, from, to, bases, from - seg.inputStart);
     return { kind: 'sequence', bases };
   }
   const inputBins = geometry.segmentBins + 2 * geometry.contextBins;

@@ -43,8 +43,6 @@ export class IndexedFastaSource {
   readonly chromosomes: readonly Chromosome[];
   private readonly lib: IndexedFasta;
   private readonly files: OpenLocalFile[];
-  private scratchBuffer = new Uint8Array(0);
-  private scratchBusy = false;
   private readonly entries: Map<string, FaiEntry & { length: Bp }>;
 
   private constructor(path: string, compressed: boolean, lib: IndexedFasta, files: OpenLocalFile[], fai: ParsedFai) {
@@ -147,36 +145,31 @@ export class IndexedFastaSource {
     }
     if (end === start) return out;
     const from = byteOffset(e, start);
-    const to = byteOffset(e, end - 1) + 1;
-    // Plain files read into a reused buffer (one segment's bytes per read: allocating it anew
-    // each time is measurable GC); a concurrent read of the same source gets its own.
-    const reuse = !this.compressed && !this.scratchBusy;
-    if (reuse) {
-      this.scratchBusy = true;
-      if (this.scratchBuffer.length < to - from) this.scratchBuffer = new Uint8Array(to - from);
+    const rawLength = byteOffset(e, end - 1) + 1 - from;
+    // Plain FASTA is read straight into `out`'s buffer when it has room for the line ends
+    // (the engine's segment buffers do) and the line ends are squeezed out in place: no
+    // second buffer and no per-line views to garbage-collect.
+    const room = out.buffer.byteLength - out.byteOffset - outOffset;
+    const inPlace = !this.compressed && room >= rawLength;
+    const raw = this.compressed
+      ? await this.lib.fasta.read(rawLength, from)
+      : await this.files[0]!.readInto(inPlace ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset + outOffset, rawLength) : new Uint8Array(rawLength), from);
+    if (raw.length !== rawLength) {
+      throw new InputError(
+        'fasta_truncated',
+        `${this.path}: ${chrom}:${start}-${end} lies past the end of the file; the FASTA is truncated or its .fai is stale`,
+      );
     }
-    try {
-      const raw = this.compressed
-        ? await this.lib.fasta.read(to - from, from)
-        : await this.files[0]!.readInto(reuse ? this.scratchBuffer.subarray(0, to - from) : new Uint8Array(to - from), from);
-      if (raw.length !== to - from) {
-        throw new InputError(
-          'fasta_truncated',
-          `${this.path}: ${chrom}:${start}-${end} lies past the end of the file; the FASTA is truncated or its .fai is stale`,
-        );
-      }
-      // The (validated) index fixes the line geometry, so copy whole line runs, skipping the
-      // line terminators, instead of testing every byte.
-      for (let pos = start; pos < end; ) {
-        const run = Math.min(e.lineBases - (pos % e.lineBases), end - pos);
-        const at = byteOffset(e, pos) - from;
-        out.set(raw.subarray(at, at + run), outOffset + pos - start);
-        pos += run;
-      }
-      return out;
-    } finally {
-      if (reuse) this.scratchBusy = false;
+    // The (validated) index fixes the line geometry, so move whole line runs, skipping the
+    // line terminators, instead of testing every byte.
+    for (let pos = start; pos < end; ) {
+      const run = Math.min(e.lineBases - (pos % e.lineBases), end - pos);
+      const at = byteOffset(e, pos) - from;
+      if (inPlace) raw.copyWithin(pos - start, at, at + run);
+      else out.set(raw.subarray(at, at + run), outOffset + pos - start);
+      pos += run;
     }
+    return out;
   }
 
   /**
