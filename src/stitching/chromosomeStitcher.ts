@@ -74,11 +74,11 @@ export class ChromosomeStitcher {
 
   finish(): StitchedChromosome {
     if (this.remaining !== 0) throw new Error(`${this.chrom.name}: ${this.remaining} segment(s) missing`);
+    const gaps: number[] = [];
+    for (let b = this.gap.indexOf(1); b >= 0; b = this.gap.indexOf(1, b + 1)) gaps.push(b);
     for (const p of this.probs) {
-      for (let b = 0; b < this.nBins; b++) {
-        if (this.weights) p[b] = p[b]! / this.weights[b]!;
-        if (this.gap[b]) p[b] = 0;
-      }
+      if (this.weights) for (let b = 0; b < this.nBins; b++) p[b] = p[b]! / this.weights[b]!;
+      for (const b of gaps) p[b] = 0;
     }
     return { chrom: this.chrom, binBp: this.geometry.binBp, labels: this.labels, probs: this.probs };
   }
