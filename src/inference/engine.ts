@@ -171,19 +171,20 @@ export class InferenceEngine {
   }
 
   /**
-   * Runs a full batch of all-N segments of `model` on every worker at once, so each has
-   * created its session and sized its buffers for the real batch shape before work (or a
-   * readiness probe) arrives.
+   * Runs a few full batches of `model` on every worker, so each has created its session and
+   * ONNX Runtime has planned and touched its memory for the real batch shape (its first
+   * runs are several times slower) before work, or a readiness probe, arrives.
    */
-  async warmUp(model: LoadedModel): Promise<void> {
+  async warmUp(model: LoadedModel, rounds = 3): Promise<void> {
     const { geometry, manifest } = model;
     const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
-    const input: SegmentInput =
+    const segment = (): SegmentInput =>
       manifest.input.kind === 'sequence'
-        ? { kind: 'sequence', bases: new Uint8Array(inputBins * geometry.binBp).fill(0x4e) }
-        : { kind: 'tracks', values: new Float32Array(manifest.input.tracks.length * inputBins) };
-    const batch = Array.from({ length: this.maxBatch }, () => input);
-    await Promise.all(Array.from({ length: this.workers }, () => this.runBatch(model, batch)));
+        ? { kind: 'sequence', bases: this.segmentBases(inputBins * geometry.binBp).fill(0x41).fill(0x47, 0, 1000) }
+        : { kind: 'tracks', values: this.segmentValues(manifest.input.tracks.length * inputBins).fill(0) };
+    for (let r = 0; r < rounds; r++) {
+      await Promise.all(Array.from({ length: this.workers }, () => this.runBatch(model, Array.from({ length: this.maxBatch }, segment))));
+    }
   }
 
   /** Worker utilization in [0, 1] as piscina measures it. */
