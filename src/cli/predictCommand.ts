@@ -86,7 +86,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
     });
     bar.done();
     const mbps = summary.bases / 1e6 / summary.seconds;
-    log(`${summary.model}: ${summary.regions} regions on ${summary.chromosomes} chromosomes (${(summary.bases / 1e6).toFixed(2)} Mb in ${summary.seconds.toFixed(2)} s, ${mbps.toFixed(2)} Mb/s) → ${summary.files.join(', ')}`);
+    log(`${summary.model}: ${summary.regions} regions on ${summary.chromosomes} chromosome(s) (${(summary.bases / 1e6).toFixed(2)} Mb in ${summary.seconds.toFixed(2)} s, ${mbps.toFixed(2)} Mb/s) → ${summary.files.join(', ')}`);
   } finally {
     bar.done();
     await engine?.close();
