@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { GenomeinferError, errorMessage } from '../errors.js';
+import { EVALUATE_HELP, evaluateCommand } from './evaluateCommand.js';
+import { FEATURES_HELP, featuresCommand } from './featuresCommand.js';
 import { MODELS_HELP, modelsCommand } from './modelsCommand.js';
 import { PREDICT_HELP, predictCommand } from './predictCommand.js';
 import { SIMULATE_HELP, simulateCommand } from './simulateCommand.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
+  features: { run: featuresCommand, help: FEATURES_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
   predict: { run: predictCommand, help: PREDICT_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
@@ -16,6 +20,8 @@ commands:
   predict   one genome (indexed FASTA, bigWig tracks) → BED regions + bedGraph probabilities
   models    list (and verify) the models in the repository
   simulate  write the example genome
+  features  the centromere model's k-mer features per bin (TSV + bedGraph tracks)
+  evaluate  score a prediction BED (and bedGraph) against a truth BED: bin and region metrics
 
 genomeinfer <command> --help for a command's options.`;
 

@@ -123,6 +123,11 @@ export class IndexedFastaSource {
     await Promise.all(this.files.map((f) => f.close()));
   }
 
+  chromosome(name: string): Chromosome | undefined {
+    const e = this.entries.get(name);
+    return e ? { name, length: e.length } : undefined;
+  }
+
   /**
    * Bases [start, end) of `chrom` as ASCII bytes (case kept), written into `out` at
    * `outOffset` (a new array by default). The range must lie inside the chromosome;
