@@ -92,6 +92,23 @@ class ExampleSignal(nn.Module):
         return torch.sigmoid(4 * (self.avg(tracks) - 1))
 
 
+class ExampleKmer(nn.Module):
+    """Mean highlighted fraction over the four k, averaged over 5 bins, through a sigmoid."""
+    def __init__(self):
+        super().__init__()
+        self.avg = nn.Conv1d(8, 1, 5, padding=2, bias=False)
+        with torch.no_grad():
+            self.avg.weight.zero_()
+            for c in (0, 2, 4, 6):  # the *_highlighted_percent channels
+                self.avg.weight[0, c, :] = 1 / 20
+
+    def forward(self, tracks):
+        return torch.sigmoid(10 * (self.avg(tracks) - 0.5))
+
+
+KMER_FEATURES = [f'{k}_{f}' for k in (64, 128, 256, 512) for f in ('highlighted_percent', 'coverage_depth_avg')]
+
+
 def onehot(seq):
     x = torch.zeros(1, 4, len(seq))
     for i, b in enumerate(seq.upper()):
@@ -189,9 +206,42 @@ def build_signal():
     })
 
 
+def build_kmer():
+    model = ExampleKmer().eval()
+    d = os.path.join(ROOT, 'example-kmer', '1')
+    os.makedirs(d, exist_ok=True)
+    onnx_path = os.path.join(d, 'model.onnx')
+    export(model, torch.zeros(1, 8, 64), 'tracks', onnx_path)
+    # Percent tracks are scaled to fractions; depths pass through log1p (unused by the weights).
+    norm = {name: ({'log1p': False, 'mean': 0.0, 'std': 100.0} if 'percent' in name else {'log1p': True, 'mean': 0.0, 'std': 1.0})
+            for name in KMER_FEATURES}
+    raw = {name: ([0.0] * 8 + [100.0] * 8 + [40.0] * 8 if 'percent' in name else [1.0] * 8 + [30.0] * 8 + [2.0] * 8)
+           for name in KMER_FEATURES}
+    x = torch.tensor([[[(torch.log1p(torch.tensor(v)).item() if norm[n]['log1p'] else v) / norm[n]['std'] - norm[n]['mean']
+                        for v in raw[n]] for n in KMER_FEATURES]])
+    with torch.no_grad():
+        expected = model(x)
+    write_manifest(d, {
+        'name': 'example-kmer', 'version': '1',
+        'description': 'EXAMPLE track model with fixed weights (not trained) over the eight k-mer features '
+                       'computed from the FASTA: sigmoid(10 * (mean highlighted fraction over k and 5 bins - 0.5)). '
+                       'Exercises computed feature tracks before the trained centromere model.',
+        'labels': ['repeat_dense'],
+        'trained_on': 'not trained: fixed weights set by scripts/build_example_models.py',
+        'license': 'MIT',
+        'sha256': sha256(onnx_path),
+        'input': {'kind': 'tracks', 'tensor': 'tracks', 'bin_bp': 1000, 'segment_bins': 512, 'context_bins': 16,
+                  'tracks': [{'name': n, 'source': 'kmer', 'normalization': norm[n]} for n in KMER_FEATURES]},
+        'output': {'probabilities': 'probs'},
+        'postprocess': {'threshold': 0.5, 'min_region_bp': 2000, 'merge_gap_bp': 1000, 'top_n': 0, 'stitch': 'crop'},
+        'test': {'tracks': raw, 'expected': rounded(expected), 'atol': 1e-5},
+    })
+
+
 if __name__ == '__main__':
     torch.manual_seed(0)
     build_cpg(1)
     build_cpg(2)
     build_signal()
-    print('wrote models/example-cpg/{1,2} and models/example-signal/1', file=sys.stderr)
+    build_kmer()
+    print('wrote models/example-cpg/{1,2}, models/example-signal/1 and models/example-kmer/1', file=sys.stderr)

@@ -107,10 +107,11 @@ test('models --json lists the repository', () => {
     [
       ['example-cpg', '1', ['gc_rich', 'cpg_island', 'motif_dense'], { kind: 'sequence' }],
       ['example-cpg', '2', ['gc_rich', 'cpg_island', 'motif_dense'], { kind: 'sequence' }],
+      ['example-kmer', '1', ['repeat_dense'], { kind: 'tracks' }],
       ['example-signal', '1', ['signal_enriched'], { kind: 'tracks' }],
     ],
   );
   const verify = runCli(['models', '--verify']);
   assert.equal(verify.status, 0, verify.stderr);
-  for (const m of ['example-cpg@1', 'example-cpg@2', 'example-signal@1']) assert.match(verify.stdout, new RegExp(`${m}\\t.*\\[sha256 \\+ test ok\\]`));
+  for (const m of ['example-cpg@1', 'example-cpg@2', 'example-kmer@1', 'example-signal@1']) assert.match(verify.stdout, new RegExp(`${m}\\t.*\\[sha256 \\+ test ok\\]`));
 });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { LoadedModel } from '../models/repository.js';
+import { FeatureComputer } from '../features/featureComputer.js';
 import { Batcher } from './batcher.js';
 import { BufferPool } from './bufferPool.js';
 import { chooseExecutionProvider, probeCuda, type Device } from './executionProvider.js';
@@ -57,6 +58,7 @@ export class InferenceEngine {
   private running = 0;
   /** Segment and batch input buffers, reused (see BufferPool). */
   private readonly buffers = new BufferPool();
+  private featureComputer: FeatureComputer | undefined;
 
   private constructor(provider: Provider, options: EngineOptions) {
     const cores = availableParallelism();
@@ -187,6 +189,12 @@ export class InferenceEngine {
     }
   }
 
+  /** The k-mer feature workers (for models with computed tracks), started on first use. */
+  get features(): FeatureComputer {
+    this.featureComputer ??= new FeatureComputer(this.workers);
+    return this.featureComputer;
+  }
+
   /** Worker utilization in [0, 1] as piscina measures it. */
   get utilization(): number {
     return this.pool.utilization;
@@ -194,6 +202,6 @@ export class InferenceEngine {
 
   async close(): Promise<void> {
     for (const b of this.batchers.values()) b.flush();
-    await this.pool.destroy();
+    await Promise.all([this.pool.destroy(), this.featureComputer?.close()]);
   }
 }

@@ -1,5 +1,6 @@
 import type { Bp, Bins, SegmentGeometry } from '../genome.js';
 import { ModelError } from '../errors.js';
+import { FEATURE_NAMES } from '../features/kmerFeatures.js';
 
 export interface TrackNormalization {
   /** Apply log(1 + x) before the z-score. */
@@ -10,8 +11,12 @@ export interface TrackNormalization {
 
 export interface TrackSpec {
   name: string;
-  /** Where the values come from: a user-supplied bigWig (`--track NAME=FILE.bw`). */
-  source: 'bigwig';
+  /**
+   * Where the values come from: `bigwig`, a user-supplied bigWig (`--track NAME=FILE.bw`);
+   * `kmer`, one of the k-mer features computed from the FASTA (src/features; name must be
+   * one of FEATURE_NAMES), which a `--track NAME=FILE.bw` of precomputed values may replace.
+   */
+  source: 'bigwig' | 'kmer';
   normalization: TrackNormalization;
 }
 
@@ -120,7 +125,11 @@ export function parseManifest(raw: unknown, where: string): Manifest {
     tracks?.forEach((t, i) => {
       const track = v.object(t, `input.tracks[${i}]`);
       v.string(track, 'name', `input.tracks[${i}].`);
-      if (track?.source !== 'bigwig') problems.push(`input.tracks[${i}].source must be "bigwig"`);
+      if (track?.source === 'kmer') {
+        if (!FEATURE_NAMES.includes(track.name)) problems.push(`input.tracks[${i}].name must be one of ${FEATURE_NAMES.join(', ')} for source "kmer"`);
+      } else if (track?.source !== 'bigwig') {
+        problems.push(`input.tracks[${i}].source must be "bigwig" or "kmer"`);
+      }
       const norm = v.object(track?.normalization, `input.tracks[${i}].normalization`);
       if (typeof norm?.log1p !== 'boolean') problems.push(`input.tracks[${i}].normalization.log1p must be a boolean`);
       v.number(norm, 'mean', `input.tracks[${i}].normalization.`);

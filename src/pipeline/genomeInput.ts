@@ -6,7 +6,12 @@ import { InputError } from '../errors.js';
 /** Everything one prediction reads: the genome and, for track models, one bigWig per track. */
 export interface GenomeInput {
   fasta: IndexedFastaSource;
+  /** Where the FASTA came from, for workers that read it themselves. */
+  fastaPaths: FastaPaths;
+  /** Track name → bigWig, for tracks read from files. */
   tracks: Map<string, BigWigTrack>;
+  /** Names of the k-mer feature tracks to compute from the FASTA. */
+  computedTracks: string[];
   /** Releases the open file descriptors. */
   close(): Promise<void>;
 }
@@ -29,7 +34,8 @@ export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedMode
 
 async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: IndexedFastaSource): Promise<GenomeInput> {
   const given = paths.tracks ?? {};
-  const wanted = model.manifest.input.kind === 'tracks' ? model.manifest.input.tracks.map((t) => t.name) : [];
+  const specs = model.manifest.input.kind === 'tracks' ? model.manifest.input.tracks : [];
+  const wanted = specs.map((t) => t.name);
   for (const name of Object.keys(given)) {
     if (!wanted.includes(name)) {
       const expects = wanted.length ? `expects tracks: ${wanted.join(', ')}` : 'takes no tracks (it reads the FASTA)';
@@ -37,10 +43,13 @@ async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: In
     }
   }
   const tracks = new Map<string, BigWigTrack>();
-  for (const name of wanted) {
+  const computedTracks: string[] = [];
+  for (const { name, source } of specs) {
     const path = given[name];
-    if (!path) throw new InputError('track_missing', `model ${model.key} needs a bigWig for track ${name} (--track ${name}=FILE.bw)`);
-    tracks.set(name, await BigWigTrack.open(path, name, fasta.chromosomes, fasta.path));
+    if (path) tracks.set(name, await BigWigTrack.open(path, name, fasta.chromosomes, fasta.path));
+    else if (source === 'kmer') computedTracks.push(name);
+    else throw new InputError('track_missing', `model ${model.key} needs a bigWig for track ${name} (--track ${name}=FILE.bw)`);
   }
-  return { fasta, tracks, close: () => fasta.close() };
+  const fastaPaths: FastaPaths = { fasta: paths.fasta, fai: paths.fai, gzi: paths.gzi };
+  return { fasta, fastaPaths, tracks, computedTracks, close: () => fasta.close() };
 }

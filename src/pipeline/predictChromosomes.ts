@@ -7,6 +7,8 @@ import { planSegments, type Segment } from '../segmenting/segmenter.js';
 import { ChromosomeStitcher, type StitchedChromosome } from '../stitching/chromosomeStitcher.js';
 import { GenomeinferError } from '../errors.js';
 import type { GenomeInput } from './genomeInput.js';
+import type { ChromosomeFeatures } from '../features/featureComputer.js';
+import { FEATURE_NAMES } from '../features/kmerFeatures.js';
 
 export interface Progress {
   basesDone: Bp;
@@ -46,8 +48,15 @@ export async function* predictChromosomes(
     changed = new Promise<void>((r) => (notify = r));
   };
 
+  // Models with k-mer feature tracks: features are computed per whole chromosome on the
+  // feature workers, up to `workers` chromosomes ahead of inference.
+  const featureStream = input.computedTracks.length
+    ? engine.features.chromosomes(input.fastaPaths, chromosomes, model.geometry.binBp)[Symbol.asyncIterator]()
+    : undefined;
+
   const produce = async () => {
     for (const chrom of chromosomes) {
+      const computed = featureStream ? (await featureStream.next()).value as ChromosomeFeatures : undefined;
       const segments = planSegments(chrom, model.geometry);
       const stitcher = new ChromosomeStitcher(chrom, model.manifest.labels, model.geometry, model.manifest.postprocess.stitch, segments.length);
       const pending: Promise<void>[] = [];
@@ -56,7 +65,7 @@ export async function* predictChromosomes(
         await engine.slots.acquire();
         let segmentInput: SegmentInput;
         try {
-          segmentInput = await readSegment(engine, model, input, chrom, segment);
+          segmentInput = await readSegment(engine, model, input, chrom, segment, computed);
         } catch (err) {
           engine.slots.release();
           throw err;
@@ -82,7 +91,8 @@ export async function* predictChromosomes(
     .catch((err) => {
       produceError = err;
     })
-    .finally(() => {
+    .finally(async () => {
+      await featureStream?.return?.(undefined);
       producerEnded = true;
       bump();
     });
@@ -108,7 +118,14 @@ function cancelled(): GenomeinferError {
 }
 
 /** Builds one segment's model input; positions outside the chromosome are padding. */
-async function readSegment(engine: InferenceEngine, model: LoadedModel, input: GenomeInput, chrom: Chromosome, seg: Segment): Promise<SegmentInput> {
+async function readSegment(
+  engine: InferenceEngine,
+  model: LoadedModel,
+  input: GenomeInput,
+  chrom: Chromosome,
+  seg: Segment,
+  computed: ChromosomeFeatures | undefined,
+): Promise<SegmentInput> {
   const from = Math.max(0, seg.inputStart);
   const to = Math.min(chrom.length, seg.inputEnd);
   const { manifest, geometry } = model;
@@ -125,9 +142,12 @@ async function readSegment(engine: InferenceEngine, model: LoadedModel, input: G
   // Bins outside the chromosome stay 0 in normalized space: what zero padding would feed.
   const firstInside = Math.max(0, -Math.floor(seg.inputStart / geometry.binBp));
   const insideBins = Math.ceil((to - seg.inputStart) / geometry.binBp) - firstInside;
+  const firstChromBin = seg.firstBin - geometry.contextBins + firstInside;
   for (const [t, spec] of manifest.input.tracks.entries()) {
-    const track = input.tracks.get(spec.name)!;
-    const means = await track.binMeans(chrom.name, seg.inputStart + firstInside * geometry.binBp, seg.inputStart + (firstInside + insideBins) * geometry.binBp, geometry.binBp);
+    const track = input.tracks.get(spec.name);
+    const means = track
+      ? await track.binMeans(chrom.name, seg.inputStart + firstInside * geometry.binBp, seg.inputStart + (firstInside + insideBins) * geometry.binBp, geometry.binBp)
+      : computed!.features[FEATURE_NAMES.indexOf(spec.name)]!.slice(firstChromBin, firstChromBin + insideBins);
     values.set(normalizeTrack(means, spec.normalization), t * inputBins + firstInside);
   }
   return { kind: 'tracks', values };
