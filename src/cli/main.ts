@@ -19,7 +19,7 @@ const USAGE = `usage: genomeinfer <command> [options]
 commands:
   predict   one genome (indexed FASTA, bigWig tracks) → BED regions + bedGraph probabilities
   models    list (and verify) the models in the repository
-  simulate  write the example genome
+  simulate  rice-like genomes with truth BEDs (or --example: the small example genome)
   features  the centromere model's k-mer features per bin (TSV + bedGraph tracks)
   evaluate  score a prediction BED (and bedGraph) against a truth BED: bin and region metrics
 

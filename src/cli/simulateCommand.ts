@@ -3,13 +3,27 @@ import { join } from 'node:path';
 import { EXAMPLE_CHROMOSOMES, writeExampleGenome } from '../examples/exampleGenome.js';
 import type { Chromosome } from '../genome.js';
 import { UsageError } from '../errors.js';
+import { IRGSP_CHROMOSOMES, MIN_CHROMOSOME_BP } from '../simulate/riceLayout.js';
+import { writeRiceGenome } from '../simulate/riceGenome.js';
 import { parseCommandArgs, positiveInt } from './args.js';
 
-export const SIMULATE_HELP = `usage: genomeinfer simulate --example --out DIR [--chromosomes NAME:BP,…] [--seed N]
+export const SIMULATE_HELP = `usage: genomeinfer simulate --out DIR [--seed N] [--scale F] [--chromosomes N]
+       genomeinfer simulate --example --out DIR [--chromosomes NAME:BP,…] [--seed N]
 
-Writes DIR/example.fa and DIR/example.fa.fai: the deterministic example genome (GC ≈ 43%,
-CpG islands, motif clusters, soft-masked stretches, an N gap per chromosome). Default
-chromosomes: ${EXAMPLE_CHROMOSOMES.map((c) => `${c.name}:${c.length}`).join(',')}.`;
+Without --example: a rice-like genome for training and evaluating centromere models, with
+its truth. DIR receives genome.fa + genome.fa.fai (60-bp lines), centromeres.bed (one CentO
+satellite array per chromosome), decoys.bed (tandem arrays that are not centromeres:
+subtelomeric_satellite, rDNA_5S, rDNA_45S), repeats.bed (TE copies, name = family),
+gaps.bed (runs of N) and params.json (the parameters drawn from the seed). BEDs are BED6,
+0-based half-open, sorted in FASTA order; TE copies and tandem arrays are soft-masked.
+  --seed N          1…4294967295 (default 1); the same seed and options give identical files
+  --scale F         0 < F ≤ 1 multiplies chromosome lengths and array sizes (default 1:
+                    the IRGSP-1.0 lengths, 373 Mb); each chromosome must stay ≥ ${MIN_CHROMOSOME_BP} bp
+  --chromosomes N   keep the first N of chr1…chr${IRGSP_CHROMOSOMES.length} (default ${IRGSP_CHROMOSOMES.length})
+
+With --example: DIR/example.fa and DIR/example.fa.fai, the deterministic example genome
+(GC ≈ 43%, CpG islands, motif clusters, soft-masked stretches, an N gap per chromosome).
+Default chromosomes: ${EXAMPLE_CHROMOSOMES.map((c) => `${c.name}:${c.length}`).join(',')}.`;
 
 export async function simulateCommand(argv: string[]): Promise<void> {
   const args = parseCommandArgs('simulate', argv, {
@@ -17,9 +31,11 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     out: { type: 'string' },
     chromosomes: { type: 'string' },
     seed: { type: 'string' },
+    scale: { type: 'string' },
   });
-  if (!args.example) throw new UsageError('simulate: only --example is available so far (see genomeinfer simulate --help)');
   if (!args.out) throw new UsageError('simulate: --out DIR is required');
+  if (!args.example) return simulateRice(args.out, args);
+  if (args.scale !== undefined) throw new UsageError('simulate: --scale is for the rice-like genome, not --example');
   const chromosomes: Chromosome[] = args.chromosomes
     ? args.chromosomes.split(',').map((spec) => {
         const [name, bp] = spec.split(':');
@@ -32,4 +48,25 @@ export async function simulateCommand(argv: string[]): Promise<void> {
   const path = join(args.out, 'example.fa');
   const bases = await writeExampleGenome(path, chromosomes, positiveInt('--seed', args.seed));
   process.stderr.write(`genomeinfer: wrote ${path} (+ .fai): ${chromosomes.length} chromosomes, ${(bases / 1e6).toFixed(2)} Mb\n`);
+}
+
+async function simulateRice(dir: string, args: { seed?: string; scale?: string; chromosomes?: string }): Promise<void> {
+  const scale = args.scale === undefined ? 1 : Number(args.scale);
+  if (args.scale !== undefined && (args.scale.trim() === '' || !Number.isFinite(scale))) throw new UsageError(`--scale must be a number in (0, 1], not '${args.scale}'`);
+  if (args.chromosomes !== undefined && !/^\d+$/.test(args.chromosomes)) {
+    throw new UsageError(`--chromosomes wants a count (1…${IRGSP_CHROMOSOMES.length}) for the rice-like genome, not '${args.chromosomes}' (NAME:BP lists are for --example)`);
+  }
+  const options = {
+    seed: positiveInt('--seed', args.seed) ?? 1,
+    scale,
+    chromosomes: positiveInt('--chromosomes', args.chromosomes) ?? IRGSP_CHROMOSOMES.length,
+  };
+  const started = performance.now();
+  const s = await writeRiceGenome(dir, options);
+  const seconds = (performance.now() - started) / 1000;
+  process.stderr.write(
+    `genomeinfer: wrote ${join(dir, 'genome.fa')} (+ .fai, centromeres/decoys/repeats/gaps BEDs, params.json): ` +
+      `${s.chromosomes} chromosomes, ${(s.bases / 1e6).toFixed(2)} Mb, CentO monomer ${s.monomerBp} bp, ` +
+      `${s.decoys} decoy arrays, ${s.teCopies} TE copies, ${s.gaps} gaps in ${seconds.toFixed(1)} s\n`,
+  );
 }

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Bp, Chromosome } from '../genome.js';
+import { mulberry32 } from '../simulate/random.js';
 
 /**
  * A deterministic, rice-flavoured toy genome for the README's example run, the tests and the
@@ -20,18 +21,6 @@ const MOTIFS = ['TATAAAAG', 'CCAATCAG', 'GGGCGGGG', 'CACGTGAC', 'TGACGTCA', 'TTG
 const IUPAC = 'RYKMSWN';
 const LINE = 60;
 const BLOCK = 1000;
-
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type BlockKind = 'background' | 'island' | 'motifs' | 'masked';
 
@@ -61,7 +50,7 @@ function fillBlock(out: Uint8Array, kind: BlockKind, rand: () => number): void {
 
 /** Writes `path` and `path.fai`. Never holds more than one output buffer in memory. */
 export async function writeExampleGenome(path: string, chromosomes: Chromosome[] = EXAMPLE_CHROMOSOMES, seed = 20261121): Promise<Bp> {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const fa = await open(path, 'w');
   const fai: string[] = [];
   let offset = 0;
