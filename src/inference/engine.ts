@@ -25,6 +25,8 @@ export interface EngineOptions {
 export interface SegmentOutput {
   probs: Float32Array;
   bins: number;
+  /** Range head, [3, bins], when the model has one. */
+  ranges?: Float32Array;
   /** Sequence models: 1 for each core bin without any A/C/G/T base. */
   gapBins?: Uint8Array;
 }
@@ -123,6 +125,7 @@ export class InferenceEngine {
       intraOpThreads: this.threadsPerWorker,
       inputName: manifest.input.tensor,
       outputName: manifest.output.probabilities,
+      rangesName: manifest.output.ranges,
       labels: manifest.labels.length,
     };
     const count = items.length;
@@ -168,6 +171,7 @@ export class InferenceEngine {
     return items.map((_, k) => ({
       probs: result.probs.subarray(k * per, (k + 1) * per),
       bins: result.bins,
+      ranges: result.ranges?.subarray(k * 3 * result.bins, (k + 1) * 3 * result.bins),
       gapBins: result.gapBins?.subarray(k * geometry.segmentBins, (k + 1) * geometry.segmentBins),
     }));
   }

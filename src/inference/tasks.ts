@@ -9,6 +9,8 @@ export interface SessionSpec {
   intraOpThreads: number;
   inputName: string;
   outputName: string;
+  /** Optional range-head output, [count, 3, bins]. */
+  rangesName?: string;
   labels: number;
 }
 
@@ -42,6 +44,8 @@ export interface BatchResult {
   /** [count, labels, bins] probabilities. */
   probs: Float32Array;
   bins: number;
+  /** Range head, [count, 3, bins], when the model has one. */
+  ranges?: Float32Array;
   /** Sequence models: 1 for each core bin without any A/C/G/T base, [count, segmentBins]. */
   gapBins?: Uint8Array;
   /** The task's input buffer (bases or values), handed back for reuse. */

@@ -75,9 +75,18 @@ async function runOne(task: BatchTask) {
   }
   // Copy out of ONNX Runtime's buffer so the result can be transferred (it is small: labels × bins).
   const data = new Float32Array(probs.data as Float32Array);
+  let ranges: Float32Array | undefined;
+  if (task.session.rangesName) {
+    const r = out[task.session.rangesName];
+    if (!r || r.dims.length !== 3 || r.dims[1] !== 3 || r.dims[2] !== dims[2]) {
+      throw new Error(`model output ${task.session.rangesName} must have shape [${task.count}, 3, ${dims[2]}]`);
+    }
+    ranges = new Float32Array(r.data as Float32Array);
+  }
   const inputBuffer = (task.kind === 'sequence' ? task.bases.buffer : task.values.buffer) as ArrayBuffer;
-  const result: BatchResult = { probs: data, bins: Number(dims[2]), gapBins, input: inputBuffer, inferMs: t2 - t1, encodeMs: t1 - t0 };
+  const result: BatchResult = { probs: data, bins: Number(dims[2]), ranges, gapBins, input: inputBuffer, inferMs: t2 - t1, encodeMs: t1 - t0 };
   const buffers: ArrayBuffer[] = [data.buffer as ArrayBuffer, inputBuffer];
+  if (ranges) buffers.push(ranges.buffer as ArrayBuffer);
   if (gapBins) buffers.push(gapBins.buffer as ArrayBuffer);
   return move({
     get [transferableSymbol]() {

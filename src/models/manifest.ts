@@ -57,6 +57,8 @@ export interface Postprocess {
   /** Keep the N best-scoring regions per chromosome and label; 0 keeps all. */
   top_n: number;
   stitch: 'crop' | 'blend';
+  /** Refine region boundaries with the range head (output.ranges). */
+  refine_with_ranges?: boolean;
 }
 
 export interface ModelTest {
@@ -78,7 +80,14 @@ export interface Manifest {
   license: string;
   sha256: string;
   input: ModelInput;
-  output: { probabilities: string };
+  output: {
+    probabilities: string;
+    /**
+     * Optional range head, [batch, 3, bins]: per bin, log1p of the distance in bins from the
+     * bin's centre to the region's start and to its end, and a confidence logit.
+     */
+    ranges?: string;
+  };
   postprocess: Postprocess;
   test: ModelTest;
 }
@@ -140,9 +149,6 @@ export function parseManifest(raw: unknown, where: string): Manifest {
     problems.push(`input.kind must be "sequence" or "tracks", not "${kind}"`);
   }
 
-  const output = v.object(m?.output, 'output');
-  v.string(output, 'probabilities', 'output.');
-
   const post = v.object(m?.postprocess, 'postprocess');
   const threshold = v.number(post, 'threshold', 'postprocess.');
   if (threshold !== undefined && (threshold < 0 || threshold > 1)) problems.push('postprocess.threshold must be within [0, 1]');
@@ -150,6 +156,12 @@ export function parseManifest(raw: unknown, where: string): Manifest {
   v.nonNegativeInt(post, 'merge_gap_bp', 'postprocess.');
   v.nonNegativeInt(post, 'top_n', 'postprocess.');
   if (post && post.stitch !== 'crop' && post.stitch !== 'blend') problems.push('postprocess.stitch must be "crop" or "blend"');
+
+  const output = v.object(m?.output, 'output');
+  v.string(output, 'probabilities', 'output.');
+  if (output && output.ranges !== undefined) v.string(output, 'ranges', 'output.');
+  if (post?.refine_with_ranges !== undefined && typeof post.refine_with_ranges !== 'boolean') problems.push('postprocess.refine_with_ranges must be a boolean');
+  if (post?.refine_with_ranges && !output?.ranges) problems.push('postprocess.refine_with_ranges needs output.ranges');
 
   const test = v.object(m?.test, 'test');
   const expected = v.array(test, 'expected', 'test.');

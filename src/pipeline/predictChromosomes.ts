@@ -58,7 +58,8 @@ export async function* predictChromosomes(
     for (const chrom of chromosomes) {
       const computed = featureStream ? (await featureStream.next()).value as ChromosomeFeatures : undefined;
       const segments = planSegments(chrom, model.geometry);
-      const stitcher = new ChromosomeStitcher(chrom, model.manifest.labels, model.geometry, model.manifest.postprocess.stitch, segments.length);
+      const { manifest } = model;
+      const stitcher = new ChromosomeStitcher(chrom, manifest.labels, model.geometry, manifest.postprocess.stitch, segments.length, manifest.output.ranges !== undefined);
       const pending: Promise<void>[] = [];
       for (const segment of segments) {
         if (stopped || options.signal?.aborted) throw cancelled();

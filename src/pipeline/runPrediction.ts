@@ -40,6 +40,7 @@ export function regionParams(model: LoadedModel, overrides: Partial<RegionParams
     minRegionBp: overrides.minRegionBp ?? p.min_region_bp,
     mergeGapBp: overrides.mergeGapBp ?? p.merge_gap_bp,
     topN: overrides.topN ?? p.top_n,
+    refineWithRanges: overrides.refineWithRanges ?? p.refine_with_ranges ?? false,
   };
 }
 

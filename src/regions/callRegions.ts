@@ -7,6 +7,8 @@ export interface RegionParams {
   mergeGapBp: Bp;
   /** Keep the best N regions per chromosome and label; 0 keeps all. */
   topN: number;
+  /** Move each region's ends to the range head's estimate (needs StitchedChromosome.ranges). */
+  refineWithRanges?: boolean;
 }
 
 /** A called region, 0-based half-open. */
@@ -72,9 +74,37 @@ export function callRegions(s: StitchedChromosome, labelIndex: number, params: R
       peakEnd: Math.min((peak + 1) * binBp, length),
     });
   }
+  let kept = regions;
   if (params.topN > 0 && regions.length > params.topN) {
-    const best = [...regions].sort((a, b) => b.meanProb - a.meanProb || a.start - b.start).slice(0, params.topN);
-    return best.sort((a, b) => a.start - b.start);
+    kept = [...regions].sort((a, b) => b.meanProb - a.meanProb || a.start - b.start).slice(0, params.topN).sort((a, b) => a.start - b.start);
   }
-  return regions;
+  if (params.refineWithRanges && s.ranges) kept = kept.map((r) => refineWithRanges(r, s.ranges!, binBp, length));
+  return kept;
+}
+
+/**
+ * The range head's boundary estimate: each bin of the region predicts log1p(bins) from its
+ * centre to the start and to the end; the median over the region's bins is taken (robust to
+ * the bins near a segment edge). Falls back to the bin-level ends if the estimate is unusable.
+ */
+export function refineWithRanges(r: Region, ranges: Float32Array[], binBp: Bp, length: Bp): Region {
+  const b0 = Math.floor(r.start / binBp);
+  const b1 = Math.ceil(r.end / binBp);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let b = b0; b < b1; b++) {
+    const centre = (b * binBp + Math.min((b + 1) * binBp, length)) / 2;
+    starts.push(centre - Math.expm1(ranges[0]![b]!) * binBp);
+    ends.push(centre + Math.expm1(ranges[1]![b]!) * binBp);
+  }
+  const start = Math.max(0, Math.round(median(starts)));
+  const end = Math.min(length, Math.round(median(ends)));
+  if (!(start < end)) return r;
+  return { ...r, start, end, peakStart: Math.min(Math.max(r.peakStart, start), end - 1), peakEnd: Math.max(Math.min(r.peakEnd, end), start + 1) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -9,6 +9,8 @@ export interface StitchedChromosome {
   binBp: number;
   labels: readonly string[];
   probs: Float32Array[];
+  /** The range head's three channels (see Manifest.output.ranges), when the model has one. */
+  ranges?: Float32Array[];
 }
 
 export type StitchMode = 'crop' | 'blend';
@@ -30,6 +32,7 @@ export function blendWeight(i: Bins, bins: Bins): number {
 export class ChromosomeStitcher {
   private readonly nBins: Bins;
   private readonly probs: Float32Array[];
+  private readonly ranges: Float32Array[] | undefined;
   private readonly weights: Float64Array | undefined;
   private readonly gap: Uint8Array;
   private remaining: number;
@@ -40,9 +43,11 @@ export class ChromosomeStitcher {
     private readonly geometry: SegmentGeometry,
     private readonly mode: StitchMode,
     segments: number,
+    withRanges = false,
   ) {
     this.nBins = binCount(chrom.length, geometry.binBp);
     this.probs = labels.map(() => new Float32Array(this.nBins));
+    this.ranges = withRanges ? [0, 1, 2].map(() => new Float32Array(this.nBins)) : undefined;
     this.weights = mode === 'blend' ? new Float64Array(this.nBins) : undefined;
     this.gap = new Uint8Array(this.nBins);
     this.remaining = segments;
@@ -53,33 +58,40 @@ export class ChromosomeStitcher {
   }
 
   add(segment: Segment, out: SegmentOutput): void {
-    const { contextBins } = this.geometry;
-    const labels = this.labels.length;
-    if (this.mode === 'crop') {
-      for (let l = 0; l < labels; l++) {
-        const from = l * out.bins + contextBins;
-        this.probs[l]!.set(out.probs.subarray(from, from + segment.coreBins), segment.firstBin);
-      }
-    } else {
-      const first = segment.firstBin - contextBins;
-      for (let i = Math.max(0, -first); i < out.bins && first + i < this.nBins; i++) {
-        const w = blendWeight(i, out.bins);
-        this.weights![first + i] += w;
-        for (let l = 0; l < labels; l++) this.probs[l]![first + i] += w * out.probs[l * out.bins + i]!;
-      }
+    if (this.mode === 'blend') {
+      const first = segment.firstBin - this.geometry.contextBins;
+      for (let i = Math.max(0, -first); i < out.bins && first + i < this.nBins; i++) this.weights![first + i] += blendWeight(i, out.bins);
     }
+    this.place(this.probs, out.probs, segment, out.bins);
+    if (this.ranges && out.ranges) this.place(this.ranges, out.ranges, segment, out.bins);
     if (out.gapBins) this.gap.set(out.gapBins.subarray(0, segment.coreBins), segment.firstBin);
     this.remaining--;
+  }
+
+  /** Channel c of `source` ([channels, bins] over the segment's window) into target[c]. */
+  private place(target: Float32Array[], source: Float32Array, segment: Segment, bins: number): void {
+    const { contextBins } = this.geometry;
+    if (this.mode === 'crop') {
+      for (const [c, t] of target.entries()) {
+        const from = c * bins + contextBins;
+        t.set(source.subarray(from, from + segment.coreBins), segment.firstBin);
+      }
+      return;
+    }
+    const first = segment.firstBin - contextBins;
+    for (const [c, t] of target.entries()) {
+      for (let i = Math.max(0, -first); i < bins && first + i < this.nBins; i++) t[first + i] += blendWeight(i, bins) * source[c * bins + i]!;
+    }
   }
 
   finish(): StitchedChromosome {
     if (this.remaining !== 0) throw new Error(`${this.chrom.name}: ${this.remaining} segment(s) missing`);
     const gaps: number[] = [];
     for (let b = this.gap.indexOf(1); b >= 0; b = this.gap.indexOf(1, b + 1)) gaps.push(b);
-    for (const p of this.probs) {
+    for (const p of [...this.probs, ...(this.ranges ?? [])]) {
       if (this.weights) for (let b = 0; b < this.nBins; b++) p[b] = p[b]! / this.weights[b]!;
-      for (const b of gaps) p[b] = 0;
     }
-    return { chrom: this.chrom, binBp: this.geometry.binBp, labels: this.labels, probs: this.probs };
+    for (const p of this.probs) for (const b of gaps) p[b] = 0;
+    return { chrom: this.chrom, binBp: this.geometry.binBp, labels: this.labels, probs: this.probs, ranges: this.ranges };
   }
 }

@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""Train the centromere model (seed 000) and export models/centromere/<version>/.
+
+Inputs are what our CLI writes, so a group can train on its own data the same way:
+  DATA/<genome>/features/features.tsv   genomeinfer features --fasta genome.fa --out features --bin-bp BIN
+  DATA/<genome>/centromeres.bed         truth: one or more centromere intervals per chromosome
+For real data: index your assembly (samtools faidx), run `genomeinfer features`, and put
+your centromere BED (e.g. from CENH3 ChIP-seq or a curated CentO annotation) beside it.
+
+Architecture (seed 000): Linear(8 -> d_model), sinusoidal positions (computed in the graph),
+transformer encoder, position head (Linear + sigmoid), multi-scale Conv1D (3, 11, 25) feeding
+the range head (start, end, confidence per bin). Weighted BCE, AdamW, threshold searched on
+the validation genomes. The range head learns, for centromere bins, log1p of the distance in
+bins to the array's start and end; at inference it refines region boundaries.
+
+Run with Debian's /usr/bin/python3 (python3-torch, python3-onnx):
+  /usr/bin/python3 models/centromere/train.py --data .cache/centromere --train seed101,... --val seed111,...
+"""
+import argparse, glob, hashlib, json, math, os, random, sys, time
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+FEATURES = [f'{k}_{f}' for k in (64, 128, 256, 512) for f in ('highlighted_percent', 'coverage_depth_avg')]
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+# ---------------------------------------------------------------- data
+def read_features(path):
+    """features.tsv -> {chrom: (starts[int], ends[int], X[bins, 8] float32)} in file order."""
+    chroms = {}
+    with open(path) as f:
+        header = f.readline().rstrip('\n').lstrip('#').split('\t')
+        assert header[3:] == FEATURES, f'{path}: unexpected columns {header[3:]}'
+        rows = {}
+        for line in f:
+            c, s, e, *v = line.rstrip('\n').split('\t')
+            rows.setdefault(c, []).append((int(s), int(e), [float(x) for x in v]))
+    for c, r in rows.items():
+        chroms[c] = (np.array([x[0] for x in r]), np.array([x[1] for x in r]), np.array([x[2] for x in r], dtype=np.float32))
+    return chroms
+
+
+def read_bed(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if not line.strip() or line.startswith(('#', 'track', 'browser')):
+                continue
+            c, s, e = line.split('\t')[:3]
+            out.setdefault(c, []).append((int(s), int(e)))
+    return out
+
+
+def labels_for(starts, ends, intervals):
+    """Per bin: label (>= half covered), log1p bins to the array start and end (0 outside)."""
+    n = len(starts)
+    y = np.zeros(n, dtype=np.float32)
+    to_start = np.zeros(n, dtype=np.float32)
+    to_end = np.zeros(n, dtype=np.float32)
+    bin_bp = int(ends[0] - starts[0]) if n else 1
+    for s, e in intervals:
+        cover = np.clip(np.minimum(ends, e) - np.maximum(starts, s), 0, None)
+        inside = 2 * cover >= (ends - starts)
+        y[inside] = 1
+        centre = (starts + ends) / 2
+        to_start[inside] = np.log1p(np.maximum(centre[inside] - s, 0) / bin_bp)
+        to_end[inside] = np.log1p(np.maximum(e - centre[inside], 0) / bin_bp)
+    return y, to_start, to_end
+
+
+class Genome:
+    def __init__(self, directory):
+        self.name = os.path.basename(directory.rstrip('/'))
+        self.chroms = read_features(os.path.join(directory, 'features', 'features.tsv'))
+        truth = read_bed(os.path.join(directory, 'centromeres.bed'))
+        self.items = []
+        for c, (s, e, x) in self.chroms.items():
+            y, ts, te = labels_for(s, e, truth.get(c, []))
+            self.items.append((c, s, e, x, y, ts, te, truth.get(c, [])))
+
+
+def normalization(genomes):
+    """log1p for depths, then z-score with training-set statistics."""
+    xs = np.concatenate([it[3] for g in genomes for it in g.items])
+    stats = []
+    for j, name in enumerate(FEATURES):
+        log = 'depth' in name
+        col = np.log1p(xs[:, j]) if log else xs[:, j]
+        stats.append({'log1p': log, 'mean': float(col.mean()), 'std': float(max(col.std(), 1e-6))})
+    return stats
+
+
+def normalize(x, stats):
+    out = np.empty_like(x)
+    for j, st in enumerate(stats):
+        col = np.log1p(x[:, j]) if st['log1p'] else x[:, j]
+        out[:, j] = (col - st['mean']) / st['std']
+    return out
+
+
+# ---------------------------------------------------------------- model
+class SelfAttention(nn.Module):
+    """Multi-head self-attention written out (exports to plain ONNX MatMul/Softmax)."""
+    def __init__(self, d_model, nhead):
+        super().__init__()
+        self.nhead, self.d_head = nhead, d_model // nhead
+        self.qkv = nn.Linear(d_model, 3 * d_model)
+        self.out = nn.Linear(d_model, d_model)
+
+    def forward(self, x):
+        b, n, d = x.shape
+        q, k, v = self.qkv(x).view(b, n, 3, self.nhead, self.d_head).permute(2, 0, 3, 1, 4)
+        a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(self.d_head), dim=-1)
+        return self.out((a @ v).transpose(1, 2).reshape(b, n, d))
+
+
+class EncoderLayer(nn.Module):
+    def __init__(self, d_model, nhead, ff, dropout):
+        super().__init__()
+        self.attn = SelfAttention(d_model, nhead)
+        self.norm1, self.norm2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
+        self.ff = nn.Sequential(nn.Linear(d_model, ff), nn.ReLU(), nn.Dropout(dropout), nn.Linear(ff, d_model))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x):
+        x = self.norm1(x + self.drop(self.attn(x)))
+        return self.norm2(x + self.drop(self.ff(x)))
+
+
+class CentromereModel(nn.Module):
+    def __init__(self, d_model=64, nhead=4, layers=2, ff=128, dropout=0.1):
+        super().__init__()
+        self.d_model = d_model
+        self.input_projection = nn.Linear(len(FEATURES), d_model)
+        self.layers = nn.ModuleList([EncoderLayer(d_model, nhead, ff, dropout) for _ in range(layers)])
+        self.position_head = nn.Linear(d_model, 1)
+        c = d_model // 2
+        self.convs = nn.ModuleList([nn.Conv1d(d_model, c, k, padding=k // 2) for k in (3, 11, 25)])
+        self.range_head = nn.Linear(3 * c, 3)
+        self.register_buffer('div_term', torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model)))
+
+    def positions(self, n):
+        # Sinusoidal table computed in the graph for any length (no baked-in constant table).
+        pos = torch.arange(n, dtype=torch.float32).unsqueeze(1) * self.div_term
+        return torch.stack([torch.sin(pos), torch.cos(pos)], dim=-1).reshape(n, self.d_model)
+
+    def forward(self, tracks):  # [batch, 8, bins] (NCL, as the engine feeds track models)
+        x = tracks.transpose(1, 2)
+        h = self.input_projection(x) + self.positions(x.shape[1])
+        for layer in self.layers:
+            h = layer(h)
+        probs = torch.sigmoid(self.position_head(h)).transpose(1, 2)  # [batch, 1, bins]
+        hc = h.transpose(1, 2)
+        ms = torch.cat([F.relu(conv(hc)) for conv in self.convs], dim=1)
+        ranges = self.range_head(ms.transpose(1, 2)).transpose(1, 2)  # [batch, 3, bins]
+        return probs, ranges
+
+
+# ---------------------------------------------------------------- training
+def crops(genomes, stats, length, rng):
+    """An endless stream of (x, y, to_start, to_end) crops; half of them hit a centromere."""
+    items = [(normalize(it[3], stats), *it[4:7]) for g in genomes for it in g.items]
+    while True:
+        x, y, ts, te = items[rng.randrange(len(items))]
+        n = len(y)
+        pos = np.flatnonzero(y)
+        if n <= length:
+            start = 0
+        elif len(pos) and rng.random() < 0.5:
+            centre = pos[rng.randrange(len(pos))]
+            start = min(max(0, centre - rng.randrange(length)), n - length)
+        else:
+            start = rng.randrange(n - length + 1)
+        sl = slice(start, start + length)
+        xs, ys, tss, tes = x[sl], y[sl], ts[sl], te[sl]
+        pad = length - len(ys)
+        if pad:
+            xs = np.pad(xs, ((0, pad), (0, 0)))
+            ys, tss, tes = (np.pad(a, (0, pad)) for a in (ys, tss, tes))
+        yield xs, ys, tss, tes
+
+
+def batch(stream, size):
+    xs, ys, ts, te = zip(*(next(stream) for _ in range(size)))
+    return (torch.tensor(np.stack(xs)).transpose(1, 2), torch.tensor(np.stack(ys)), torch.tensor(np.stack(ts)), torch.tensor(np.stack(te)))
+
+
+def loss_fn(probs, ranges, y, ts, te, pos_weight):
+    p = probs[:, 0].clamp(1e-6, 1 - 1e-6)
+    w = 1 + (pos_weight - 1) * y
+    bce = F.binary_cross_entropy(p, y, weight=w)
+    conf = F.binary_cross_entropy_with_logits(ranges[:, 2], y, pos_weight=torch.tensor(pos_weight))
+    inside = y > 0
+    reg = (F.smooth_l1_loss(ranges[:, 0][inside], ts[inside]) + F.smooth_l1_loss(ranges[:, 1][inside], te[inside])) if inside.any() else probs.sum() * 0
+    return bce + 0.5 * conf + 0.5 * reg
+
+
+# ---------------------------------------------------------------- inference as the engine does it
+def predict_chromosome(model, x, segment, context):
+    """Segments of `segment` bins with `context` on both sides, zero padding (0 in normalized
+    space) outside the chromosome, blended with triangular weights — as genomeinfer does."""
+    n = len(x)
+    width = segment + 2 * context
+    acc = np.zeros((4, n))
+    wsum = np.zeros(n)
+    w = np.minimum(np.arange(width) + 0.5, width - np.arange(width) - 0.5)
+    with torch.no_grad():
+        for first in range(0, n, segment):
+            lo = first - context
+            window = np.zeros((width, x.shape[1]), dtype=np.float32)
+            a, b = max(0, lo), min(n, lo + width)
+            window[a - lo:b - lo] = x[a:b]
+            probs, ranges = model(torch.tensor(window).T.unsqueeze(0))
+            out = torch.cat([probs, ranges], dim=1)[0].numpy()
+            acc[:, a:b] += out[:, a - lo:b - lo] * w[a - lo:b - lo]
+            wsum[a:b] += w[a - lo:b - lo]
+    return acc / wsum
+
+
+def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None):
+    """As genomeinfer's callRegions with top_n 1: runs of bins >= threshold, runs at most
+    merge_gap_bins apart merged, the one with the highest mean probability kept; refined by
+    the range head when given (median of the per-bin start/end estimates)."""
+    above = p >= threshold
+    runs = []
+    i = 0
+    while i < len(p):
+        if not above[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(p) and above[j]:
+            j += 1
+        if runs and i - runs[-1][1] <= merge_gap_bins:
+            runs[-1][1] = j
+        else:
+            runs.append([i, j])
+        i = j
+    if not runs:
+        return None
+    i, j = max(runs, key=lambda r: (p[r[0]:r[1]].mean(), -r[0]))
+    s, e = int(starts[i]), int(ends[j - 1])
+    if ranges is not None:
+        bin_bp = ends[0] - starts[0]
+        centre = (starts[i:j] + ends[i:j]) / 2
+        s = int(round(np.median(centre - np.expm1(ranges[0, i:j]) * bin_bp)))
+        e = int(round(np.median(centre + np.expm1(ranges[1, i:j]) * bin_bp)))
+    return (s, e)
+
+
+def iou(a, b):
+    if a is None or b is None:
+        return 0.0
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return inter / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+def evaluate(model, genomes, stats, segment, context, thresholds, merge_gap_bins):
+    """Mean per-chromosome IoU of the top region for each threshold (with and without the range head)."""
+    preds = []
+    for g in genomes:
+        for c, s, e, x, y, ts, te, truth in g.items:
+            out = predict_chromosome(model, normalize(x, stats), segment, context)
+            preds.append((out, s, e, truth[0] if truth else None))
+    result = {}
+    for t in thresholds:
+        plain = [iou(call_top_region(o[0], s, e, t, merge_gap_bins), tr) for o, s, e, tr in preds]
+        refined = [iou(call_top_region(o[0], s, e, t, merge_gap_bins, o[1:3]), tr) for o, s, e, tr in preds]
+        result[t] = (float(np.mean(plain)), float(np.mean(refined)))
+    return result
+
+
+# ---------------------------------------------------------------- export
+def export(model, stats, args, threshold, val_iou, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    model.eval()
+    onnx_path = os.path.join(out_dir, 'model.onnx')
+    dummy = torch.zeros(1, len(FEATURES), 64)
+    torch.onnx.export(model, dummy, onnx_path, input_names=['tracks'], output_names=['probs', 'ranges'],
+                      opset_version=17, dynamic_axes={'tracks': {0: 'batch', 2: 'bins'}, 'probs': {0: 'batch', 2: 'bins'},
+                                                      'ranges': {0: 'batch', 2: 'bins'}})
+    # Test block: a short synthetic input (raw feature values) and the PyTorch outputs.
+    rng = np.random.default_rng(0)
+    raw = np.abs(rng.normal(size=(48, len(FEATURES)))).astype(np.float32) * np.array([30, 3] * 4, dtype=np.float32)
+    raw[16:32] = np.array([100, 500] * 4, dtype=np.float32)
+    with torch.no_grad():
+        probs, _ = model(torch.tensor(normalize(raw, stats)).T.unsqueeze(0))
+    with open(onnx_path, 'rb') as f:
+        sha = hashlib.sha256(f.read()).hexdigest()
+    manifest = {
+        'name': 'centromere', 'version': args.version,
+        'description': ('Centromere (CentO satellite array) caller after seed 000: transformer encoder over per-bin '
+                        'k-mer repeat features, position head + multi-scale Conv1D range head refining boundaries. '
+                        f'd_model {args.d_model}, {args.layers} layers, {args.nhead} heads, {args.bin_bp}-bp bins.'),
+        'labels': ['centromere'],
+        'trained_on': (f'simulated rice-like genomes (genomeinfer simulate): {", ".join(args.train)}; '
+                       f'validated on {", ".join(args.val)} (mean per-chromosome IoU {val_iou:.3f})'),
+        'license': 'MIT',
+        'sha256': sha,
+        'input': {'kind': 'tracks', 'tensor': 'tracks', 'bin_bp': args.bin_bp, 'segment_bins': args.segment,
+                  'context_bins': args.context,
+                  'tracks': [{'name': n, 'source': 'kmer', 'normalization': st} for n, st in zip(FEATURES, stats)]},
+        'output': {'probabilities': 'probs', 'ranges': 'ranges'},
+        'postprocess': {'threshold': threshold, 'min_region_bp': 0, 'merge_gap_bp': args.merge_gap_bp, 'top_n': 1,
+                        'stitch': 'blend', 'refine_with_ranges': True},
+        'test': {'tracks': {n: [float(v) for v in raw[:, j]] for j, n in enumerate(FEATURES)},
+                 'expected': [[float('%.7g' % v) for v in probs[0, 0].tolist()]], 'atol': 1e-4},
+    }
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(manifest, f, indent=2)
+        f.write('\n')
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--train', required=True, type=lambda s: s.split(','))
+    ap.add_argument('--val', required=True, type=lambda s: s.split(','))
+    ap.add_argument('--bin-bp', type=int, default=1000)
+    ap.add_argument('--segment', type=int, default=512)
+    ap.add_argument('--context', type=int, default=128)
+    ap.add_argument('--d-model', type=int, default=64)
+    ap.add_argument('--nhead', type=int, default=4)
+    ap.add_argument('--layers', type=int, default=2)
+    ap.add_argument('--steps', type=int, default=600)
+    ap.add_argument('--batch', type=int, default=16)
+    ap.add_argument('--lr', type=float, default=5e-4)
+    ap.add_argument('--pos-weight', type=float, default=10.0)
+    ap.add_argument('--merge-gap-bp', type=int, default=20000)
+    ap.add_argument('--version', default='1')
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--out', default=None)
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    train = [Genome(os.path.join(args.data, g)) for g in args.train]
+    val = [Genome(os.path.join(args.data, g)) for g in args.val]
+    stats = normalization(train)
+    model = CentromereModel(args.d_model, args.nhead, args.layers, 2 * args.d_model)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-5)
+    stream = crops(train, stats, args.segment + 2 * args.context, rng)
+    started = time.time()
+    for step in range(1, args.steps + 1):
+        model.train()
+        x, y, ts, te = batch(stream, args.batch)
+        probs, ranges = model(x)
+        loss = loss_fn(probs, ranges, y, ts, te, args.pos_weight)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        if step % 50 == 0:
+            print(f'step {step} loss {loss.item():.4f} ({time.time() - started:.0f} s)', file=sys.stderr, flush=True)
+    model.eval()
+    thresholds = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+    scores = evaluate(model, val, stats, args.segment, args.context, thresholds, args.merge_gap_bp // args.bin_bp)
+    for t, (plain, refined) in scores.items():
+        print(f'threshold {t}: mean chromosome IoU {plain:.4f} (bins) {refined:.4f} (range-refined)', file=sys.stderr)
+    threshold = max(scores, key=lambda t: scores[t][1])
+    export(model, stats, args, threshold, scores[threshold][1], args.out or os.path.join(ROOT, args.version))
+    print(f'exported threshold {threshold}, validation IoU {scores[threshold][1]:.4f}', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
