@@ -22,11 +22,13 @@ const summary = await runPrediction(engine, model, input, { bed: outBed });
 const mainBusy = performance.eventLoopUtilization(elu0).utilization;
 const cpu = process.cpuUsage(cpu0);
 const utilization = engine.utilization;
-const stats = { segments: engine.stats.segments - warm.segments, inferMs: engine.stats.inferMs - warm.inferMs, encodeMs: engine.stats.encodeMs - warm.encodeMs, batches: engine.stats.batches - warm.batches };
+const featureMs = model.manifest.input.kind === 'tracks' && input.computedTracks.length ? engine.features.stats.ms : 0;
+const stats = { featureMs, segments: engine.stats.segments - warm.segments, inferMs: engine.stats.inferMs - warm.inferMs, encodeMs: engine.stats.encodeMs - warm.encodeMs, batches: engine.stats.batches - warm.batches };
+// Read before close: the feature workers' counters go with the engine.
 await engine.close();
 await input.close();
 process.stdout.write(
-  `${JSON.stringify({ seconds: summary.seconds, bases: summary.bases, bins: Math.round(stats.segments * model.geometry.segmentBins), maxRssMb: peakRssMb(), mainThreadBusy: mainBusy, processCpuS: (cpu.user + cpu.system) / 1e6, poolUtilization: utilization, inferMs: stats.inferMs, encodeMs: stats.encodeMs, batches: stats.batches })}\n`,
+  `${JSON.stringify({ seconds: summary.seconds, bases: summary.bases, bins: Math.round(stats.segments * model.geometry.segmentBins), maxRssMb: peakRssMb(), mainThreadBusy: mainBusy, processCpuS: (cpu.user + cpu.system) / 1e6, poolUtilization: utilization, inferMs: stats.inferMs, encodeMs: stats.encodeMs, featureMs: stats.featureMs, batches: stats.batches })}\n`,
 );
 
 /**

@@ -27,7 +27,7 @@ export function sh(cmd: string, args: string[], input?: string): string {
   return r.stdout;
 }
 
-/** Runs Debian's /usr/bin/python3 (which has pyBigWig) on a script. */
-export function python(script: string, args: string[] = []): string {
-  return sh('/usr/bin/python3', ['-c', script, ...args]);
+/** Runs Debian's /usr/bin/python3 (which has pyBigWig and torch) on a script. */
+export function python(script: string, args: string[] = [], input?: string): string {
+  return sh('/usr/bin/python3', ['-c', script, ...args], input);
 }

@@ -273,7 +273,7 @@ def evaluate(model, genomes, stats, segment, context, thresholds, merge_gap_bins
 
 
 # ---------------------------------------------------------------- export
-def export(model, stats, args, threshold, val_iou, out_dir):
+def export(model, stats, args, threshold, val_iou, val_scores, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
     onnx_path = os.path.join(out_dir, 'model.onnx')
@@ -310,6 +310,14 @@ def export(model, stats, args, threshold, val_iou, out_dir):
     }
     with open(os.path.join(out_dir, 'model.json'), 'w') as f:
         json.dump(manifest, f, indent=2)
+        f.write('\n')
+    # PyTorch weights and architecture, for the ONNX parity test and for fine-tuning.
+    torch.save(model.state_dict(), os.path.join(out_dir, 'model.pt'))
+    with open(os.path.join(out_dir, 'train_config.json'), 'w') as f:
+        json.dump({'d_model': args.d_model, 'nhead': args.nhead, 'layers': args.layers, 'ff': 2 * args.d_model,
+                   'steps': args.steps, 'batch': args.batch, 'lr': args.lr, 'pos_weight': args.pos_weight,
+                   'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'train': args.train, 'val': args.val,
+                   'validation_iou_by_threshold': {str(t): v for t, v in val_scores.items()}}, f, indent=2)
         f.write('\n')
 
 
@@ -360,7 +368,7 @@ def main():
     for t, (plain, refined) in scores.items():
         print(f'threshold {t}: mean chromosome IoU {plain:.4f} (bins) {refined:.4f} (range-refined)', file=sys.stderr)
     threshold = max(scores, key=lambda t: scores[t][1])
-    export(model, stats, args, threshold, scores[threshold][1], args.out or os.path.join(ROOT, args.version))
+    export(model, stats, args, threshold, scores[threshold][1], scores, args.out or os.path.join(ROOT, args.version))
     print(f'exported threshold {threshold}, validation IoU {scores[threshold][1]:.4f}', file=sys.stderr)
 
 

@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import type { Bp, Chromosome } from '../genome.js';
 import type { FastaPaths } from '../readers/fastaSource.js';
-import type { FeatureTask } from './featureWorker.js';
+import type { FeatureResult, FeatureTask } from './featureWorker.js';
 
 export interface ChromosomeFeatures {
   chrom: Chromosome;
@@ -16,7 +16,9 @@ export interface ChromosomeFeatures {
  * flight; results are yielded in FASTA order.
  */
 export class FeatureComputer {
-  private readonly pool: Piscina<FeatureTask, Float32Array[]>;
+  private readonly pool: Piscina<FeatureTask, FeatureResult>;
+  /** Chromosomes done and worker milliseconds spent on them, for benchmarks and metrics. */
+  readonly stats = { chromosomes: 0, ms: 0 };
 
   constructor(readonly workers: number) {
     this.pool = new Piscina({
@@ -32,7 +34,11 @@ export class FeatureComputer {
     let next = 0;
     const submit = () => {
       const chrom = chromosomes[next++]!;
-      const p = this.pool.run({ fasta, chrom: chrom.name, binBp }).then((features) => ({ chrom, binBp, features }));
+      const p = this.pool.run({ fasta, chrom: chrom.name, binBp }).then(({ features, ms }) => {
+        this.stats.chromosomes++;
+        this.stats.ms += ms;
+        return { chrom, binBp, features };
+      });
       p.catch(() => undefined); // observed in order below
       pending.push(p);
     };

@@ -7,6 +7,12 @@ import { IndexedFastaSource, type FastaPaths } from '../readers/fastaSource.js';
 import { KmerWorkspace } from './kmerCounts.js';
 import { chromosomeFeatures } from './kmerFeatures.js';
 
+export interface FeatureResult {
+  features: Float32Array[];
+  /** Milliseconds the worker spent (reading + counting + binning). */
+  ms: number;
+}
+
 export interface FeatureTask {
   fasta: FastaPaths;
   chrom: string;
@@ -27,17 +33,19 @@ async function open(paths: FastaPaths): Promise<IndexedFastaSource> {
 }
 
 export default async function computeFeatures(task: FeatureTask) {
+  const started = performance.now();
   const fasta = await open(task.fasta);
   const chrom = fasta.chromosome(task.chrom);
   if (!chrom) throw new Error(`${task.fasta.fasta} has no sequence ${task.chrom}`);
   const bases = await fasta.read(chrom.name, 0, chrom.length);
   const features = chromosomeFeatures(bases, task.binBp, workspace);
+  const result: FeatureResult = { features, ms: performance.now() - started };
   return move({
     get [transferableSymbol]() {
       return features.map((f) => f.buffer);
     },
     get [valueSymbol]() {
-      return features;
+      return result;
     },
   } as never);
 }
