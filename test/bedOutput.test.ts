@@ -1,10 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeExampleGenome, EXAMPLE_CHROMOSOMES } from '../src/examples/exampleGenome.js';
 import { exampleCpgReference, BIN_BP } from './exampleModelReference.js';
-import { runCli, sh, tempDir } from './helpers.js';
+import { MODELS, runCli, sh, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let fasta: string;
@@ -102,16 +102,21 @@ test('models --json lists the repository', () => {
   const r = runCli(['models', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const list = JSON.parse(r.stdout) as { name: string; version: string; labels: string[]; input: { kind: string } }[];
-  assert.deepEqual(
-    list.map((m) => [m.name, m.version, m.labels, m.input]),
-    [
-      ['example-cpg', '1', ['gc_rich', 'cpg_island', 'motif_dense'], { kind: 'sequence' }],
-      ['example-cpg', '2', ['gc_rich', 'cpg_island', 'motif_dense'], { kind: 'sequence' }],
-      ['example-kmer', '1', ['repeat_dense'], { kind: 'tracks' }],
-      ['example-signal', '1', ['signal_enriched'], { kind: 'tracks' }],
-    ],
-  );
+  // Expected straight from the files: every models/<name>/<version>/model.json, in order.
+  const expected = readdirSync(MODELS)
+    .sort()
+    .flatMap((name) =>
+      readdirSync(join(MODELS, name))
+        .filter((v) => existsSync(join(MODELS, name, v, 'model.json')))
+        .sort((a, b) => Number(a) - Number(b))
+        .map((version) => {
+          const m = JSON.parse(readFileSync(join(MODELS, name, version, 'model.json'), 'utf8'));
+          return [m.name, m.version, m.labels, { kind: m.input.kind }];
+        }),
+    );
+  assert.deepEqual(list.map((m) => [m.name, m.version, m.labels, m.input]), expected);
+  assert.ok(expected.some(([name, version]) => name === 'example-cpg' && version === '2'));
   const verify = runCli(['models', '--verify']);
   assert.equal(verify.status, 0, verify.stderr);
-  for (const m of ['example-cpg@1', 'example-cpg@2', 'example-kmer@1', 'example-signal@1']) assert.match(verify.stdout, new RegExp(`${m}\\t.*\\[sha256 \\+ test ok\\]`));
+  for (const [name, version] of expected) assert.match(verify.stdout, new RegExp(`${name}@${version}\\t.*\\[sha256 \\+ test ok\\]`));
 });

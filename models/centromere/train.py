@@ -349,6 +349,10 @@ def main():
     stats = normalization(train)
     model = CentromereModel(args.d_model, args.nhead, args.layers, 2 * args.d_model)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-5)
+    # Linear warm-up over the first 5% of steps, then cosine decay to 5% of the peak rate.
+    warm = max(1, args.steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps)))))
     stream = crops(train, stats, args.segment + 2 * args.context, rng)
     started = time.time()
     for step in range(1, args.steps + 1):
@@ -360,6 +364,7 @@ def main():
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        sched.step()
         if step % 50 == 0:
             print(f'step {step} loss {loss.item():.4f} ({time.time() - started:.0f} s)', file=sys.stderr, flush=True)
     model.eval()
