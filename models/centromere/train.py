@@ -273,7 +273,7 @@ def evaluate(model, genomes, stats, segment, context, thresholds, merge_gap_bins
 
 
 # ---------------------------------------------------------------- export
-def export(model, stats, args, threshold, val_iou, val_scores, out_dir):
+def export(model, stats, args, threshold, refine, val_iou, val_scores, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
     onnx_path = os.path.join(out_dir, 'model.onnx')
@@ -304,7 +304,7 @@ def export(model, stats, args, threshold, val_iou, val_scores, out_dir):
                   'tracks': [{'name': n, 'source': 'kmer', 'normalization': st} for n, st in zip(FEATURES, stats)]},
         'output': {'probabilities': 'probs', 'ranges': 'ranges'},
         'postprocess': {'threshold': threshold, 'min_region_bp': 0, 'merge_gap_bp': args.merge_gap_bp, 'top_n': 1,
-                        'stitch': 'blend', 'refine_with_ranges': True},
+                        'stitch': 'blend', 'refine_with_ranges': refine},
         'test': {'tracks': {n: [float(v) for v in raw[:, j]] for j, n in enumerate(FEATURES)},
                  'expected': [[float('%.7g' % v) for v in probs[0, 0].tolist()]], 'atol': 1e-4},
     }
@@ -372,9 +372,10 @@ def main():
     scores = evaluate(model, val, stats, args.segment, args.context, thresholds, args.merge_gap_bp // args.bin_bp)
     for t, (plain, refined) in scores.items():
         print(f'threshold {t}: mean chromosome IoU {plain:.4f} (bins) {refined:.4f} (range-refined)', file=sys.stderr)
-    threshold = max(scores, key=lambda t: scores[t][1])
-    export(model, stats, args, threshold, scores[threshold][1], scores, args.out or os.path.join(ROOT, args.version))
-    print(f'exported threshold {threshold}, validation IoU {scores[threshold][1]:.4f}', file=sys.stderr)
+    # Threshold and whether to refine with the range head: whichever validates best.
+    threshold, refine = max(((t, r) for t in scores for r in (0, 1)), key=lambda tr: scores[tr[0]][tr[1]])
+    export(model, stats, args, threshold, bool(refine), scores[threshold][refine], scores, args.out or os.path.join(ROOT, args.version))
+    print(f'exported threshold {threshold}, range refinement {bool(refine)}, validation IoU {scores[threshold][refine]:.4f}', file=sys.stderr)
 
 
 if __name__ == '__main__':
