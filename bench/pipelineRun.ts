@@ -22,7 +22,7 @@ const summary = await runPrediction(engine, model, input, { bed: outBed });
 const mainBusy = performance.eventLoopUtilization(elu0).utilization;
 const cpu = process.cpuUsage(cpu0);
 const utilization = engine.utilization;
-const featureMs = model.manifest.input.kind === 'tracks' && input.computedTracks.length ? engine.features.stats.ms : 0;
+const featureMs = input.computedTracks.length ? engine.features.stats.ms : 0;
 const stats = { featureMs, segments: engine.stats.segments - warm.segments, inferMs: engine.stats.inferMs - warm.inferMs, encodeMs: engine.stats.encodeMs - warm.encodeMs, batches: engine.stats.batches - warm.batches };
 // Read before close: the feature workers' counters go with the engine.
 await engine.close();
