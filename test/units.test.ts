@@ -51,8 +51,11 @@ test('callRegions: threshold, merge gap, min length, score and peak, hand-derive
   assert.deepEqual(noMerge.map((x) => [x.start, x.end]), [[100, 300], [400, 500], [800, 900]]);
   const long = callRegions(s, 0, { threshold: 0.5, minRegionBp: 200, mergeGapBp: 0, topN: 0 });
   assert.deepEqual(long.map((x) => [x.start, x.end]), [[100, 300]]);
+  // Top-N ranks by mass: bins 1-2 (0.6 + 0.9) outweigh the single brighter bin 8 (0.8).
   const top1 = callRegions(s, 0, { threshold: 0.5, minRegionBp: 0, mergeGapBp: 0, topN: 1 });
-  assert.deepEqual(top1.map((x) => [x.start, x.end]), [[800, 900]]);
+  assert.deepEqual(top1.map((x) => [x.start, x.end]), [[100, 300]]);
+  const top2 = callRegions(s, 0, { threshold: 0.5, minRegionBp: 0, mergeGapBp: 0, topN: 2 });
+  assert.deepEqual(top2.map((x) => [x.start, x.end]), [[100, 300], [800, 900]]);
   const last = callRegions(stitched([0, 0.9], 150), 0, { threshold: 0.5, minRegionBp: 0, mergeGapBp: 0, topN: 0 });
   assert.deepEqual(last.map((x) => [x.start, x.end, x.peakEnd]), [[100, 150, 150]]);
 });

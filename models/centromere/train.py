@@ -219,10 +219,14 @@ def predict_chromosome(model, x, segment, context):
     return acc / wsum
 
 
-def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None):
+REACH_BINS = 32
+
+
+def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None, refine=1):
     """As genomeinfer's callRegions with top_n 1: runs of bins >= threshold, runs at most
-    merge_gap_bins apart merged, the one with the highest mean probability kept; refined by
-    the range head when given (median of the per-bin start/end estimates)."""
+    merge_gap_bins apart merged, the one with the largest probability mass kept; refined by
+    the range head when given: refine 1 takes the median of all the region's per-bin start/end
+    estimates, refine 2 only those of bins near the edge they estimate (see below)."""
     above = p >= threshold
     runs = []
     i = 0
@@ -240,13 +244,26 @@ def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None):
         i = j
     if not runs:
         return None
-    i, j = max(runs, key=lambda r: (p[r[0]:r[1]].mean(), -r[0]))
+    i, j = max(runs, key=lambda r: (p[r[0]:r[1]].sum(), -r[0]))
     s, e = int(starts[i]), int(ends[j - 1])
     if ranges is not None:
         bin_bp = ends[0] - starts[0]
         centre = (starts[i:j] + ends[i:j]) / 2
-        s = int(round(np.median(centre - np.expm1(ranges[0, i:j]) * bin_bp)))
-        e = int(round(np.median(centre + np.expm1(ranges[1, i:j]) * bin_bp)))
+        d_start, d_end = np.expm1(ranges[0, i:j]), np.expm1(ranges[1, i:j])
+        if refine == 1:
+            s = int(round(np.median(centre - d_start * bin_bp)))
+            e = int(round(np.median(centre + d_end * bin_bp)))
+        else:
+            # Edge-local: only bins the range head puts inside an array (confidence logit > 0)
+            # and within REACH bins of the edge they estimate: those can see that edge.
+            inside = ranges[2, i:j] > 0
+            near_s, near_e = inside & (d_start <= REACH_BINS), inside & (d_end <= REACH_BINS)
+            if near_s.any():
+                s = int(round(np.median((centre - d_start * bin_bp)[near_s])))
+            if near_e.any():
+                e = int(round(np.median((centre + d_end * bin_bp)[near_e])))
+        if not s < e:
+            s, e = int(starts[i]), int(ends[j - 1])
     return (s, e)
 
 
@@ -257,23 +274,23 @@ def iou(a, b):
     return inter / (max(a[1], b[1]) - min(a[0], b[0]))
 
 
-def evaluate(model, genomes, stats, segment, context, thresholds, merge_gap_bins):
-    """Mean per-chromosome IoU of the top region for each threshold (with and without the range head)."""
+def evaluate(model, genomes, stats, segment, context, grid):
+    """Mean per-chromosome IoU of the top region for each (threshold, merge gap in bins,
+    range refinement) in the grid."""
     preds = []
     for g in genomes:
         for c, s, e, x, y, ts, te, truth in g.items:
             out = predict_chromosome(model, normalize(x, stats), segment, context)
             preds.append((out, s, e, truth[0] if truth else None))
-    result = {}
-    for t in thresholds:
-        plain = [iou(call_top_region(o[0], s, e, t, merge_gap_bins), tr) for o, s, e, tr in preds]
-        refined = [iou(call_top_region(o[0], s, e, t, merge_gap_bins, o[1:3]), tr) for o, s, e, tr in preds]
-        result[t] = (float(np.mean(plain)), float(np.mean(refined)))
-    return result
+    return {(t, gap, refine): float(np.mean([iou(call_top_region(o[0], s, e, t, gap, o[1:4] if refine else None, refine), tr)
+                                              for o, s, e, tr in preds]))
+            for t, gap, refine in grid}
 
 
 # ---------------------------------------------------------------- export
-def export(model, stats, args, threshold, refine, val_iou, val_scores, out_dir):
+def export(model, stats, args, best, val_scores, out_dir):
+    threshold, merge_gap_bins, refine = best
+    val_iou = val_scores[best]
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
     onnx_path = os.path.join(out_dir, 'model.onnx')
@@ -303,8 +320,8 @@ def export(model, stats, args, threshold, refine, val_iou, val_scores, out_dir):
                   'context_bins': args.context,
                   'tracks': [{'name': n, 'source': 'kmer', 'normalization': st} for n, st in zip(FEATURES, stats)]},
         'output': {'probabilities': 'probs', 'ranges': 'ranges'},
-        'postprocess': {'threshold': threshold, 'min_region_bp': 0, 'merge_gap_bp': args.merge_gap_bp, 'top_n': 1,
-                        'stitch': 'blend', 'refine_with_ranges': refine},
+        'postprocess': {'threshold': threshold, 'min_region_bp': 0, 'merge_gap_bp': merge_gap_bins * args.bin_bp, 'top_n': 1,
+                        'stitch': 'blend', 'refine_with_ranges': bool(refine)},
         'test': {'tracks': {n: [float(v) for v in raw[:, j]] for j, n in enumerate(FEATURES)},
                  'expected': [[float('%.7g' % v) for v in probs[0, 0].tolist()]], 'atol': 1e-4},
     }
@@ -317,7 +334,8 @@ def export(model, stats, args, threshold, refine, val_iou, val_scores, out_dir):
         json.dump({'d_model': args.d_model, 'nhead': args.nhead, 'layers': args.layers, 'ff': 2 * args.d_model,
                    'steps': args.steps, 'batch': args.batch, 'lr': args.lr, 'pos_weight': args.pos_weight,
                    'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'train': args.train, 'val': args.val,
-                   'validation_iou_by_threshold': {str(t): v for t, v in val_scores.items()}}, f, indent=2)
+                   'validation_iou': [{'threshold': t, 'merge_gap_bp': gap * args.bin_bp, 'refine_with_ranges': bool(r), 'iou': v}
+                                      for (t, gap, r), v in val_scores.items()]}, f, indent=2)
         f.write('\n')
 
 
@@ -336,10 +354,12 @@ def main():
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--lr', type=float, default=5e-4)
     ap.add_argument('--pos-weight', type=float, default=10.0)
-    ap.add_argument('--merge-gap-bp', type=int, default=20000)
+    ap.add_argument('--merge-gaps-bp', type=lambda s: [int(x) for x in s.split(',')], default=[0, 2000, 5000, 10000, 20000],
+                    help='merge gaps to search on validation (with the thresholds and range refinement)')
     ap.add_argument('--version', default='1')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--out', default=None)
+    ap.add_argument('--init', default=None, help='start from these weights (model.pt); with --steps 0, only re-validate and export')
     args = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -348,11 +368,13 @@ def main():
     val = [Genome(os.path.join(args.data, g)) for g in args.val]
     stats = normalization(train)
     model = CentromereModel(args.d_model, args.nhead, args.layers, 2 * args.d_model)
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-5)
     # Linear warm-up over the first 5% of steps, then cosine decay to 5% of the peak rate.
     warm = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps)))))
+        opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps))))))
     stream = crops(train, stats, args.segment + 2 * args.context, rng)
     started = time.time()
     for step in range(1, args.steps + 1):
@@ -368,14 +390,16 @@ def main():
         if step % 50 == 0:
             print(f'step {step} loss {loss.item():.4f} ({time.time() - started:.0f} s)', file=sys.stderr, flush=True)
     model.eval()
-    thresholds = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
-    scores = evaluate(model, val, stats, args.segment, args.context, thresholds, args.merge_gap_bp // args.bin_bp)
-    for t, (plain, refined) in scores.items():
-        print(f'threshold {t}: mean chromosome IoU {plain:.4f} (bins) {refined:.4f} (range-refined)', file=sys.stderr)
-    # Threshold and whether to refine with the range head: whichever validates best.
-    threshold, refine = max(((t, r) for t in scores for r in (0, 1)), key=lambda tr: scores[tr[0]][tr[1]])
-    export(model, stats, args, threshold, bool(refine), scores[threshold][refine], scores, args.out or os.path.join(ROOT, args.version))
-    print(f'exported threshold {threshold}, range refinement {bool(refine)}, validation IoU {scores[threshold][refine]:.4f}', file=sys.stderr)
+    # Threshold, merge gap and whether to refine with the range head: whichever validates best
+    # (ties go to the earliest grid point: lower threshold, smaller gap, no refinement).
+    grid = [(t, gap // args.bin_bp, r) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) for gap in args.merge_gaps_bp for r in (0, 1, 2)]
+    scores = evaluate(model, val, stats, args.segment, args.context, grid)
+    for (t, gap, r), v in scores.items():
+        print(f'threshold {t} merge gap {gap * args.bin_bp} bp{" range-refined" if r else ""}: mean chromosome IoU {v:.4f}', file=sys.stderr)
+    best = max(grid, key=lambda k: scores[k])
+    export(model, stats, args, best, scores, args.out or os.path.join(ROOT, args.version))
+    print(f'exported threshold {best[0]}, merge gap {best[1] * args.bin_bp} bp, range refinement {bool(best[2])}, '
+          f'validation IoU {scores[best]:.4f}', file=sys.stderr)
 
 
 if __name__ == '__main__':

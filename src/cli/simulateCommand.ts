@@ -17,8 +17,9 @@ subtelomeric_satellite, rDNA_5S, rDNA_45S), repeats.bed (TE copies, name = famil
 gaps.bed (runs of N) and params.json (the parameters drawn from the seed). BEDs are BED6,
 0-based half-open, sorted in FASTA order; TE copies and tandem arrays are soft-masked.
   --seed N          1…4294967295 (default 1); the same seed and options give identical files
-  --scale F         0 < F ≤ 1 multiplies chromosome lengths and array sizes (default 1:
-                    the IRGSP-1.0 lengths, 373 Mb); each chromosome must stay ≥ ${MIN_CHROMOSOME_BP} bp
+  --scale F         0 < F ≤ 1 multiplies chromosome lengths (default 1: the IRGSP-1.0
+                    lengths, 373 Mb); each chromosome must stay ≥ ${MIN_CHROMOSOME_BP} bp. Tandem
+                    arrays keep real sizes, capped at 1/4 (centromere) or 1/10 (decoys) of it
   --chromosomes N   keep the first N of chr1…chr${IRGSP_CHROMOSOMES.length} (default ${IRGSP_CHROMOSOMES.length})
 
 With --example: DIR/example.fa and DIR/example.fa.fai, the deterministic example genome

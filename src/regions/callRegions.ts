@@ -5,7 +5,7 @@ export interface RegionParams {
   threshold: number;
   minRegionBp: Bp;
   mergeGapBp: Bp;
-  /** Keep the best N regions per chromosome and label; 0 keeps all. */
+  /** Keep the N regions carrying the most probability mass per chromosome and label; 0 keeps all. */
   topN: number;
   /** Move each region's ends to the range head's estimate (needs StitchedChromosome.ranges). */
   refineWithRanges?: boolean;
@@ -21,6 +21,8 @@ export interface Region {
   /** round(1000 × mean probability over the region's bins), 0…1000. */
   score: number;
   meanProb: number;
+  /** Sum of the region's bin probabilities (expected bins of the label): what top-N ranks by. */
+  massBins: number;
   maxProb: number;
   /** The highest-probability bin (first one on ties). */
   peakStart: Bp;
@@ -29,8 +31,9 @@ export interface Region {
 
 /**
  * Regions of one label: runs of bins with probability ≥ threshold, runs separated by at most
- * `mergeGapBp` merged, regions shorter than `minRegionBp` dropped, then the `topN` best by
- * score kept. Returned sorted by start.
+ * `mergeGapBp` merged, regions shorter than `minRegionBp` dropped, then the `topN` with the
+ * largest probability mass kept. Mass rather than mean: a one-bin spike at 0.99 (a young TE
+ * copy) must not outrank a 300-kb satellite array at 0.95. Returned sorted by start.
  */
 export function callRegions(s: StitchedChromosome, labelIndex: number, params: RegionParams): Region[] {
   const p = s.probs[labelIndex]!;
@@ -69,6 +72,7 @@ export function callRegions(s: StitchedChromosome, labelIndex: number, params: R
       labelIndex,
       score: Math.min(1000, Math.max(0, Math.round(1000 * meanProb))),
       meanProb,
+      massBins: sum,
       maxProb: p[peak]!,
       peakStart: peak * binBp,
       peakEnd: Math.min((peak + 1) * binBp, length),
@@ -76,7 +80,7 @@ export function callRegions(s: StitchedChromosome, labelIndex: number, params: R
   }
   let kept = regions;
   if (params.topN > 0 && regions.length > params.topN) {
-    kept = [...regions].sort((a, b) => b.meanProb - a.meanProb || a.start - b.start).slice(0, params.topN).sort((a, b) => a.start - b.start);
+    kept = [...regions].sort((a, b) => b.massBins - a.massBins || a.start - b.start).slice(0, params.topN).sort((a, b) => a.start - b.start);
   }
   if (params.refineWithRanges && s.ranges) kept = kept.map((r) => refineWithRanges(r, s.ranges!, binBp, length));
   return kept;

@@ -34,10 +34,16 @@ export const IRGSP_CHROMOSOMES: readonly Chromosome[] = [
 export const MIN_CHROMOSOME_BP = 20_000;
 /** Distance kept between planned features (arrays, gaps) that do not deliberately abut. */
 const SPACING_BP = 200;
+/** A centromeric array takes at most 1/4 of its chromosome (only binds on scaled genomes). */
+const CENTROMERE_MAX_FRACTION = 4;
 
 export interface RiceOptions {
   seed: number;
-  /** Multiplies chromosome lengths and array sizes (not unit, monomer or TE lengths); 0 < scale ≤ 1. */
+  /**
+   * Multiplies chromosome lengths, pericentromere widths and gap sizes; 0 < scale ≤ 1. Tandem
+   * arrays (CentO and decoys) keep their real sizes, capped to fit the shorter chromosome: a
+   * 13-kb "centromere" is smaller than one young TE copy and would teach a model nothing real.
+   */
   scale: number;
   /** Keep the first N of the 12 chromosomes. */
   chromosomes: number;
@@ -151,24 +157,24 @@ function planBlocks(startBp: Bp, endBp: Bp, meanBlockBp: Bp, minBlockBp: Bp, ran
   return bounds.slice(1).map((e, i) => ({ startBp: bounds[i]!, endBp: e, strand: random.chance(0.5) ? '+' : '-' }));
 }
 
-function planCentromere(params: GenomeParams, lengthBp: Bp, scale: number, random: Random): CentromerePlan {
+function planCentromere(params: GenomeParams, lengthBp: Bp, random: Random): CentromerePlan {
   const c = params.centO;
   const horMonomers = random.int(...c.horMonomers);
   const horBp = horMonomers * c.monomerBp;
   const fullArrayBp = random.logUniform(...c.arrayBp);
   const minArrayBp = Math.max(20 * c.monomerBp, 3 * horBp);
-  const arrayBp = Math.min(Math.max(minArrayBp, Math.round(fullArrayBp * scale)), Math.floor(lengthBp / 4));
+  const arrayBp = Math.min(Math.max(minArrayBp, Math.round(fullArrayBp)), Math.floor(lengthBp / CENTROMERE_MAX_FRACTION));
   // Rice centromeres sit mostly 30–60% along; a few chromosomes (chr4, chr9) are nearer an end.
   const centerFraction = round4(random.chance(0.85) ? random.uniform(0.3, 0.6) : random.uniform(0.1, 0.3));
   const lo = Math.floor(lengthBp * 0.05);
   const startBp = Math.min(Math.max(lo, Math.round(centerFraction * lengthBp - arrayBp / 2)), lengthBp - lo - arrayBp);
   const endBp = startBp + arrayBp;
-  const blocks = planBlocks(startBp, endBp, c.meanBlockBp * scale, 2 * horBp, random);
+  const blocks = planBlocks(startBp, endBp, c.meanBlockBp, 2 * horBp, random);
 
   const crr = params.transposons.families.findIndex((f) => f.teClass === 'CRR');
   const crrFamily = params.transposons.families[crr]!;
   const wanted = Math.min(8, Math.max(1, Math.round((fullArrayBp / 100_000) * c.crrPer100Kb)));
-  // Scaled-down arrays keep CRR to a quarter of their length so the satellite still dominates.
+  // Arrays capped on a small chromosome keep CRR to a quarter of their length so the satellite still dominates.
   const n = Math.min(wanted, Math.floor((0.25 * arrayBp) / crrFamily.consensusBp));
   const crrCopies: TeCopy[] = [];
   for (let i = 0; i < n; i++) {
@@ -187,9 +193,9 @@ function planCentromere(params: GenomeParams, lengthBp: Bp, scale: number, rando
   return { startBp, endBp, centerFraction, horMonomers, blocks, crrCopies };
 }
 
-/** Scaled, but never fewer than 5 units: an array of one or two copies is not an array. */
-function arraySize(unitBp: Bp, range: [Bp, Bp], scale: number, random: Random): Bp {
-  return Math.max(5 * unitBp, Math.round(random.logUniform(...range) * scale));
+/** Real size (not scaled), at most a tenth of the chromosome, never fewer than 5 units. */
+function arraySize(unitBp: Bp, range: [Bp, Bp], lengthBp: Bp, random: Random): Bp {
+  return Math.max(5 * unitBp, Math.min(Math.round(random.logUniform(...range)), Math.floor(lengthBp / 10)));
 }
 
 function decoy(kind: DecoyKind, at: Interval, unitBp: Bp, random: Random): DecoyPlan {
@@ -202,7 +208,7 @@ function planDecoys(params: GenomeParams, lengthBp: Bp, scale: number, cen: Cent
   const ends: (Interval | undefined)[] = [undefined, undefined];
   for (const side of [0, 1]) {
     if (!random.chance(subtelomeric.endProbability)) continue;
-    const size = arraySize(subtelomeric.unitBp, subtelomeric.arrayBp, scale, random);
+    const size = arraySize(subtelomeric.unitBp, subtelomeric.arrayBp, lengthBp, random);
     const offset = Math.round(random.uniform(0, 30_000) * scale);
     const at = side === 0 ? { startBp: offset, endBp: offset + size } : { startBp: lengthBp - offset - size, endBp: lengthBp - offset };
     const planned = decoy('subtelomeric_satellite', at, subtelomeric.unitBp, random);
@@ -210,7 +216,7 @@ function planDecoys(params: GenomeParams, lengthBp: Bp, scale: number, cen: Cent
   }
   if (random.chance(rDNA45S.chromosomeProbability)) {
     // Rice's NOR is terminal (short arm of chr9): usually just inside the subtelomeric array.
-    const size = arraySize(rDNA45S.unitBp, rDNA45S.arrayBp, scale, random);
+    const size = arraySize(rDNA45S.unitBp, rDNA45S.arrayBp, lengthBp, random);
     let at: Interval | undefined;
     if (random.chance(rDNA45S.terminalProbability)) {
       const side = random.int(0, 1);
@@ -223,7 +229,7 @@ function planDecoys(params: GenomeParams, lengthBp: Bp, scale: number, cen: Cent
   }
   if (random.chance(rDNA5S.chromosomeProbability)) {
     // Rice's 5S rDNA lies near the chr11 centromere: a decoy right next to the real thing.
-    const size = arraySize(rDNA5S.unitBp, rDNA5S.arrayBp, scale, random);
+    const size = arraySize(rDNA5S.unitBp, rDNA5S.arrayBp, lengthBp, random);
     let at: Interval | undefined;
     if (random.chance(rDNA5S.pericentromericProbability)) {
       const distance = Math.round(random.uniform(0.05, 1) * periBp) + SPACING_BP;
@@ -260,7 +266,7 @@ export function planChromosome(params: GenomeParams, options: RiceOptions, index
   const { name, length: fullLengthBp } = IRGSP_CHROMOSOMES[index]!;
   const lengthBp = Math.round(fullLengthBp * options.scale);
   const taken = new Occupancy(lengthBp);
-  const centromere = taken.add(planCentromere(params, lengthBp, options.scale, random));
+  const centromere = taken.add(planCentromere(params, lengthBp, random));
   const pericentromereBp = Math.max(1, Math.round(random.uniform(...params.transposons.pericentromereBp) * options.scale));
   const decoys = planDecoys(params, lengthBp, options.scale, centromere, pericentromereBp, taken, random);
   const gaps = planGaps(params, lengthBp, options.scale, centromere, taken, random);
