@@ -5,9 +5,11 @@ import type { Chromosome } from '../genome.js';
 import { UsageError } from '../errors.js';
 import { IRGSP_CHROMOSOMES, MIN_CHROMOSOME_BP } from '../simulate/riceLayout.js';
 import { writeRiceGenome } from '../simulate/riceGenome.js';
+import { writeEpigenome } from '../simulate/epigenomeGenome.js';
 import { parseCommandArgs, positiveInt } from './args.js';
 
 export const SIMULATE_HELP = `usage: genomeinfer simulate --out DIR [--seed N] [--scale F] [--chromosomes N]
+       genomeinfer simulate --epigenome --out DIR [--seed N] [--chromosomes N] [--chromosome-bp N]
        genomeinfer simulate --example --out DIR [--chromosomes NAME:BP,…] [--seed N]
 
 Without --example: a rice-like genome for training and evaluating centromere models, with
@@ -22,6 +24,15 @@ gaps.bed (runs of N) and params.json (the parameters drawn from the seed). BEDs 
                     arrays keep real sizes, capped at 1/4 (centromere) or 1/10 (decoys) of it
   --chromosomes N   keep the first N of chr1…chr${IRGSP_CHROMOSOMES.length} (default ${IRGSP_CHROMOSOMES.length})
 
+With --epigenome: a genome with genes and planted sequence rules that decide histone marks
+(H3K4me3: activating motif in a GC-rich promoter; H3K9ac: those with a co-activator motif,
+and enhancer motif clusters; H3K27me3: genes with a Polycomb-response-like motif cluster;
+decoys that carry half of a rule stay unmarked), for training and evaluating the histone
+model. DIR receives genome.fa + .fai, genes.bed (name = id:class), motifs.bed, per mark
+<mark>.peaks.bed (truth after label noise) and <mark>.coverage.bedgraph (100-bp bins),
+and params.json.
+  --chromosomes N   chr1…chrN (default 4)     --chromosome-bp N   each one's length (default 4000000)
+
 With --example: DIR/example.fa and DIR/example.fa.fai, the deterministic example genome
 (GC ≈ 43%, CpG islands, motif clusters, soft-masked stretches, an N gap per chromosome).
 Default chromosomes: ${EXAMPLE_CHROMOSOMES.map((c) => `${c.name}:${c.length}`).join(',')}.`;
@@ -29,12 +40,17 @@ Default chromosomes: ${EXAMPLE_CHROMOSOMES.map((c) => `${c.name}:${c.length}`).j
 export async function simulateCommand(argv: string[]): Promise<void> {
   const args = parseCommandArgs('simulate', argv, {
     example: { type: 'boolean' },
+    epigenome: { type: 'boolean' },
+    'chromosome-bp': { type: 'string' },
     out: { type: 'string' },
     chromosomes: { type: 'string' },
     seed: { type: 'string' },
     scale: { type: 'string' },
   });
   if (!args.out) throw new UsageError('simulate: --out DIR is required');
+  if (args.example && args.epigenome) throw new UsageError('simulate: --example and --epigenome are different genomes; pick one');
+  if (args['chromosome-bp'] !== undefined && !args.epigenome) throw new UsageError('simulate: --chromosome-bp is for --epigenome');
+  if (args.epigenome) return simulateEpigenome(args.out, args);
   if (!args.example) return simulateRice(args.out, args);
   if (args.scale !== undefined) throw new UsageError('simulate: --scale is for the rice-like genome, not --example');
   const chromosomes: Chromosome[] = args.chromosomes
@@ -69,5 +85,21 @@ async function simulateRice(dir: string, args: { seed?: string; scale?: string; 
     `genomeinfer: wrote ${join(dir, 'genome.fa')} (+ .fai, centromeres/decoys/repeats/gaps BEDs, params.json): ` +
       `${s.chromosomes} chromosomes, ${(s.bases / 1e6).toFixed(2)} Mb, CentO monomer ${s.monomerBp} bp, ` +
       `${s.decoys} decoy arrays, ${s.teCopies} TE copies, ${s.gaps} gaps in ${seconds.toFixed(1)} s\n`,
+  );
+}
+
+async function simulateEpigenome(dir: string, args: { seed?: string; scale?: string; chromosomes?: string; 'chromosome-bp'?: string }): Promise<void> {
+  if (args.scale !== undefined) throw new UsageError('simulate: --scale is for the rice-like genome, not --epigenome');
+  const options = {
+    seed: positiveInt('--seed', args.seed) ?? 1,
+    chromosomes: positiveInt('--chromosomes', args.chromosomes) ?? 4,
+    chromosomeBp: positiveInt('--chromosome-bp', args['chromosome-bp']) ?? 4_000_000,
+  };
+  const started = performance.now();
+  const s = await writeEpigenome(dir, options);
+  const peaks = Object.entries(s.peaks).map(([m, n]) => `${n} ${m}`).join(', ');
+  process.stderr.write(
+    `genomeinfer: wrote ${join(dir, 'genome.fa')} (+ .fai, genes, motifs, per-mark peaks and coverage): ${s.chromosomes} chromosomes, ` +
+      `${(s.bases / 1e6).toFixed(2)} Mb, ${s.genes} genes, peaks: ${peaks} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
 }

@@ -1,8 +1,9 @@
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Bp } from '../genome.js';
 import { AtomicFile } from '../writers/atomicFile.js';
+import { FastaWriter, bed6 } from './fastaWriter.js';
 import { buildGenomeSequences, synthesizeChromosome } from './chromosomeSynth.js';
 import { drawGenomeParams } from './genomeParams.js';
 import { IRGSP_CHROMOSOMES, checkRiceOptions, describeChromosome, planChromosome, type ChromosomePlan, type RiceOptions } from './riceLayout.js';
@@ -20,9 +21,6 @@ import { IRGSP_CHROMOSOMES, checkRiceOptions, describeChromosome, planChromosome
  */
 export const RICE_FILES = ['genome.fa', 'genome.fa.fai', 'centromeres.bed', 'decoys.bed', 'repeats.bed', 'gaps.bed', 'params.json'] as const;
 
-const LINE_BP = 60;
-const LINES_PER_WRITE = 16_384;
-
 export interface RiceGenomeSummary {
   chromosomes: number;
   bases: Bp;
@@ -30,49 +28,6 @@ export interface RiceGenomeSummary {
   decoys: number;
   teCopies: number;
   gaps: number;
-}
-
-/** The FASTA is binary and large, so it gets its own temporary file rather than AtomicFile's strings. */
-class FastaWriter {
-  private offset = 0;
-  private readonly chunk = Buffer.alloc(LINES_PER_WRITE * (LINE_BP + 1));
-  private constructor(
-    private readonly handle: FileHandle,
-    readonly tmpPath: string,
-  ) {}
-
-  static async create(tmpPath: string): Promise<FastaWriter> {
-    return new FastaWriter(await open(tmpPath, 'w'), tmpPath);
-  }
-
-  /** Writes one record and returns its .fai line (samtools faidx's five columns). */
-  async write(name: string, description: string, seq: Uint8Array): Promise<string> {
-    const header = Buffer.from(`>${name} ${description}\n`, 'latin1');
-    await this.handle.write(header);
-    this.offset += header.length;
-    const fai = `${name}\t${seq.length}\t${this.offset}\t${LINE_BP}\t${LINE_BP + 1}\n`;
-    for (let pos = 0; pos < seq.length; ) {
-      let used = 0;
-      while (used < this.chunk.length && pos < seq.length) {
-        const n = Math.min(LINE_BP, seq.length - pos);
-        this.chunk.set(seq.subarray(pos, pos + n), used);
-        used += n;
-        this.chunk[used++] = 10;
-        pos += n;
-      }
-      await this.handle.write(this.chunk, 0, used);
-      this.offset += used;
-    }
-    return fai;
-  }
-
-  close(): Promise<void> {
-    return this.handle.close();
-  }
-}
-
-function bed6(chrom: string, startBp: Bp, endBp: Bp, name: string, score: number, strand: string): string {
-  return `${chrom}\t${startBp}\t${endBp}\t${name}\t${score}\t${strand}\n`;
 }
 
 function repeatLines(plan: ChromosomePlan, familyNames: string[]): string {
