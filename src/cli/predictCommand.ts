@@ -10,12 +10,14 @@ import { ProgressBar } from './progressBar.js';
 export const PREDICT_HELP = `usage: genomeinfer predict --model NAME[@VERSION] --fasta FILE --out FILE.bed [options]
 
 Runs one genome through one model and writes the called regions as BED (and per-bin
-probabilities as bedGraph). Outputs appear only when complete.
+probabilities as bedGraph and/or bigWig). Outputs appear only when complete.
   --fasta FILE          indexed FASTA: FILE + FILE.fai, or bgzip FILE.gz + .fai + .gzi
   --fai FILE, --gzi FILE  index paths when not next to the FASTA
   --track NAME=FILE.bw  bigWig for a track model's input NAME (repeat per track)
   --out FILE.bed        regions, BED9, sorted by FASTA order then start
   --bedgraph FILE       per-bin probabilities (one file per label: FILE.<label>.ext when several)
+  --bigwig-out PREFIX   per-bin probabilities as bigWig, one file per label: PREFIX.<label>.bw
+                        (exact float32 values, zoom levels for genome browsers)
   --workers N           inference worker threads (default: cores)
   --threads-per-worker N  ONNX Runtime intra-op threads per worker (default: cores / workers)
   --max-batch N         segments per inference batch (default 8; small models may run faster with 2)
@@ -32,6 +34,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
     track: { type: 'string', multiple: true },
     out: { type: 'string' },
     bedgraph: { type: 'string' },
+    'bigwig-out': { type: 'string' },
     workers: { type: 'string' },
     'threads-per-worker': { type: 'string' },
     'max-batch': { type: 'string' },
@@ -80,7 +83,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
       probeModelPath: model.onnxPath,
       log,
     });
-    const summary = await runPrediction(engine, model, input, { bed: args.out!, bedGraph: args.bedgraph }, {
+    const summary = await runPrediction(engine, model, input, { bed: args.out!, bedGraph: args.bedgraph, bigWig: args['bigwig-out'] }, {
       onProgress: (p) => bar.update(p),
       regions,
     });

@@ -36,6 +36,12 @@ export interface SequenceInput {
   segment_bp: Bp;
   bin_bp: Bp;
   context_bp: Bp;
+  /**
+   * Predict each segment on both strands — the reverse complement's output flipped back to
+   * forward bin order — and average the two. Segments are symmetric (context on both sides,
+   * whole bins), so bin i of the reverse pass is bin n − 1 − i of the forward one.
+   */
+  reverse_complement_average?: boolean;
 }
 
 export interface TracksInput {
@@ -51,7 +57,8 @@ export interface TracksInput {
 export type ModelInput = SequenceInput | TracksInput;
 
 export interface Postprocess {
-  threshold: number;
+  /** One probability cut-off for every label, or one per label (chosen per mark on validation data). */
+  threshold: number | Record<string, number>;
   min_region_bp: Bp;
   merge_gap_bp: Bp;
   /** Keep the N best-scoring regions per chromosome and label; 0 keeps all. */
@@ -126,6 +133,8 @@ export function parseManifest(raw: unknown, where: string): Manifest {
     const ctx = v.nonNegativeInt(input, 'context_bp', 'input.');
     if (binBp && seg && seg % binBp !== 0) problems.push('input.segment_bp must be a multiple of input.bin_bp');
     if (binBp && ctx !== undefined && ctx % binBp !== 0) problems.push('input.context_bp must be a multiple of input.bin_bp');
+    const rc = input?.reverse_complement_average;
+    if (rc !== undefined && typeof rc !== 'boolean') problems.push('input.reverse_complement_average must be a boolean');
   } else if (kind === 'tracks') {
     v.positiveInt(input, 'segment_bins', 'input.');
     v.nonNegativeInt(input, 'context_bins', 'input.');
@@ -150,8 +159,7 @@ export function parseManifest(raw: unknown, where: string): Manifest {
   }
 
   const post = v.object(m?.postprocess, 'postprocess');
-  const threshold = v.number(post, 'threshold', 'postprocess.');
-  if (threshold !== undefined && (threshold < 0 || threshold > 1)) problems.push('postprocess.threshold must be within [0, 1]');
+  checkThreshold(post?.threshold, labels, problems);
   v.nonNegativeInt(post, 'min_region_bp', 'postprocess.');
   v.nonNegativeInt(post, 'merge_gap_bp', 'postprocess.');
   v.nonNegativeInt(post, 'top_n', 'postprocess.');
@@ -162,6 +170,7 @@ export function parseManifest(raw: unknown, where: string): Manifest {
   if (output && output.ranges !== undefined) v.string(output, 'ranges', 'output.');
   if (post?.refine_with_ranges !== undefined && typeof post.refine_with_ranges !== 'boolean') problems.push('postprocess.refine_with_ranges must be a boolean');
   if (post?.refine_with_ranges && !output?.ranges) problems.push('postprocess.refine_with_ranges needs output.ranges');
+  if (input?.reverse_complement_average && output?.ranges) problems.push('input.reverse_complement_average cannot be combined with output.ranges (a flipped range head swaps start and end)');
 
   const test = v.object(m?.test, 'test');
   const expected = v.array(test, 'expected', 'test.');
@@ -174,6 +183,24 @@ export function parseManifest(raw: unknown, where: string): Manifest {
     throw new ModelError('manifest_invalid', `invalid manifest ${where}: ${problems.join('; ')}`);
   }
   return raw as Manifest;
+}
+
+/** A number in [0, 1], or an object giving exactly one such number per label. */
+function checkThreshold(t: unknown, labels: unknown[] | undefined, problems: string[]): void {
+  const ok = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
+  if (typeof t === 'object' && t !== null && !Array.isArray(t)) {
+    const given = Object.keys(t);
+    const names = (labels ?? []).filter((l): l is string => typeof l === 'string');
+    for (const l of names) if (!ok((t as Record<string, unknown>)[l])) problems.push(`postprocess.threshold.${l} must be a number within [0, 1]`);
+    for (const k of given) if (!names.includes(k)) problems.push(`postprocess.threshold.${k} is not a label`);
+  } else if (!ok(t)) {
+    problems.push('postprocess.threshold must be a number within [0, 1] or an object with one per label');
+  }
+}
+
+/** The cut-off for one label. */
+export function labelThreshold(post: Postprocess, label: string): number {
+  return typeof post.threshold === 'number' ? post.threshold : post.threshold[label]!;
 }
 
 type Obj = Record<string, unknown> | undefined;

@@ -1,11 +1,14 @@
+import { rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Bp } from '../genome.js';
 import type { InferenceEngine } from '../inference/engine.js';
+import { labelThreshold } from '../models/manifest.js';
 import type { LoadedModel } from '../models/repository.js';
 import { callRegions, type Region, type RegionParams } from '../regions/callRegions.js';
 import { AtomicFile } from '../writers/atomicFile.js';
 import { compareRegions, formatBedLine } from '../writers/bed.js';
 import { bedGraphLines, bedGraphTrackLine } from '../writers/bedGraph.js';
+import { BigWigWriter } from '../writers/bigWigWriter.js';
 import type { GenomeInput } from './genomeInput.js';
 import { predictChromosomes, type PredictOptions } from './predictChromosomes.js';
 
@@ -14,6 +17,15 @@ export interface OutputPaths {
   bed: string;
   /** One bedGraph per label: this path for a single-label model, else `<stem>.<label><ext>`. */
   bedGraph?: string;
+  /** Prefix of one bigWig per label, `<prefix>.<label>.bw` (see bigWigPaths). */
+  bigWig?: string;
+}
+
+/** An output being written: renamed into place by commit, removed by abort. */
+interface PendingOutput {
+  path: string;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
 }
 
 export interface PredictionSummary {
@@ -33,10 +45,16 @@ export function bedGraphPaths(path: string, labels: readonly string[]): string[]
   return labels.map((l) => `${stem}.${l}${ext}`);
 }
 
-export function regionParams(model: LoadedModel, overrides: Partial<RegionParams> = {}): RegionParams {
+/** The bigWig path for each label: `<prefix>.<label>.bw`, whatever the number of labels. */
+export function bigWigPaths(prefix: string, labels: readonly string[]): string[] {
+  return labels.map((l) => `${prefix}.${l}.bw`);
+}
+
+/** Region calling for one label: the manifest's postprocess with the caller's overrides. */
+export function regionParams(model: LoadedModel, label: string, overrides: Partial<RegionParams> = {}): RegionParams {
   const p = model.manifest.postprocess;
   return {
-    threshold: overrides.threshold ?? p.threshold,
+    threshold: overrides.threshold ?? labelThreshold(p, label),
     minRegionBp: overrides.minRegionBp ?? p.min_region_bp,
     mergeGapBp: overrides.mergeGapBp ?? p.merge_gap_bp,
     topN: overrides.topN ?? p.top_n,
@@ -45,7 +63,7 @@ export function regionParams(model: LoadedModel, overrides: Partial<RegionParams
 }
 
 /**
- * One genome through one model into BED (+ bedGraph) files, written atomically: on any
+ * One genome through one model into BED (+ bedGraph, bigWig) files, written atomically: on any
  * error every output is removed and nothing is left half-written. The CLI, the server and
  * bulk runs all call this.
  */
@@ -58,20 +76,29 @@ export async function runPrediction(
 ): Promise<PredictionSummary> {
   const started = performance.now();
   const labels = model.manifest.labels;
-  const params = regionParams(model, options.regions);
-  const files: AtomicFile[] = [];
+  const params = labels.map((l) => regionParams(model, l, options.regions));
+  const files: PendingOutput[] = [];
+  const committed: string[] = [];
   try {
     const bed = await AtomicFile.create(outputs.bed);
     files.push(bed);
     const graphs = outputs.bedGraph ? await Promise.all(bedGraphPaths(outputs.bedGraph, labels).map((p) => AtomicFile.create(p))) : [];
     files.push(...graphs);
     for (const [l, g] of graphs.entries()) await g.write(bedGraphTrackLine(model.key, labels[l]!));
+    // Every FASTA chromosome is declared (a genome browser matches them against the assembly);
+    // zero-length ones, which are never predicted, simply have no data.
+    const bigWigs: BigWigWriter[] = [];
+    for (const path of outputs.bigWig ? bigWigPaths(outputs.bigWig, labels) : []) {
+      const w = await BigWigWriter.create(path, input.fasta.chromosomes, { binBp: model.geometry.binBp });
+      bigWigs.push(w);
+      files.push({ path: w.path, commit: () => w.close(), abort: () => w.abort() });
+    }
 
     let regions = 0;
     let chromosomes = 0;
     let bases = 0;
     for await (const stitched of predictChromosomes(engine, model, input, options)) {
-      const called: Region[] = labels.flatMap((_, l) => callRegions(stitched, l, params)).sort(compareRegions);
+      const called: Region[] = labels.flatMap((_, l) => callRegions(stitched, l, params[l]!)).sort(compareRegions);
       if (called.length) await bed.write(called.map(formatBedLine).join(''));
       for (const [l, g] of graphs.entries()) {
         let chunk = '';
@@ -84,11 +111,17 @@ export async function runPrediction(
         }
         if (chunk) await g.write(chunk);
       }
+      for (const [l, w] of bigWigs.entries()) await w.addChromosome(stitched.chrom.name, stitched.probs[l]!);
       regions += called.length;
       chromosomes++;
       bases += stitched.chrom.length;
     }
-    for (const f of files) await f.commit();
+    // bigWigs first: closing one still writes its indexes, the likeliest step to fail. If any
+    // commit fails, the outputs already renamed into place are removed again (see catch).
+    for (const f of [...files].reverse()) {
+      await f.commit();
+      committed.push(f.path);
+    }
     return {
       model: model.key,
       chromosomes,
@@ -99,6 +132,7 @@ export async function runPrediction(
     };
   } catch (err) {
     await Promise.all(files.map((f) => f.abort()));
+    await Promise.all(committed.map((p) => rm(p, { force: true })));
     throw err;
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * Little-endian binary building blocks shared by the bigWig writer's parts. bigWig (like
+ * every UCSC bbi file) is written in the writer's native byte order and readers detect it
+ * from the magic number; we always write little-endian, as kent's tools do on x86 and ARM.
+ */
+
+export const BIGWIG_MAGIC = 0x888ffc26;
+export const CHROM_TREE_MAGIC = 0x78ca8c91;
+export const R_TREE_MAGIC = 0x2468ace0;
+
+/** Largest coordinate and length the format can hold (bbi positions are uint32). */
+export const MAX_UINT32 = 0xffffffff;
+
+/** A fixed-size buffer filled front to back. */
+export class ByteWriter {
+  readonly bytes: Buffer;
+  private readonly view: DataView;
+  private at = 0;
+
+  constructor(size: number) {
+    this.bytes = Buffer.alloc(size);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+  }
+
+  get offset(): number {
+    return this.at;
+  }
+
+  u8(v: number): this {
+    this.view.setUint8(this.at, v);
+    this.at += 1;
+    return this;
+  }
+
+  u16(v: number): this {
+    this.view.setUint16(this.at, v, true);
+    this.at += 2;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.view.setUint32(this.at, v, true);
+    this.at += 4;
+    return this;
+  }
+
+  /** A file offset or count; exact up to 2^53, far past any file we write. */
+  u64(v: number): this {
+    this.view.setBigUint64(this.at, BigInt(v), true);
+    this.at += 8;
+    return this;
+  }
+
+  f32(v: number): this {
+    this.view.setFloat32(this.at, v, true);
+    this.at += 4;
+    return this;
+  }
+
+  f64(v: number): this {
+    this.view.setFloat64(this.at, v, true);
+    this.at += 8;
+    return this;
+  }
+
+  /** `b` zero-padded to `width` bytes (fixed-width keys). */
+  padded(b: Uint8Array, width: number): this {
+    this.bytes.set(b, this.at);
+    this.at += width;
+    return this;
+  }
+
+  /** Skips `n` bytes, leaving them zero (unused tree slots, reserved fields). */
+  zeros(n: number): this {
+    this.at += n;
+    return this;
+  }
+
+  /** The filled buffer; checks that the size computed up front was exact. */
+  done(): Buffer {
+    if (this.at !== this.bytes.length) throw new Error(`bigWig: built ${this.at} bytes of a ${this.bytes.length}-byte record`);
+    return this.bytes;
+  }
+}

@@ -1,0 +1,228 @@
+import { deflateSync } from 'node:zlib';
+import type { Bp, Chromosome } from '../genome.js';
+import { binCount } from '../genome.js';
+import { AtomicFile, type FilePatch } from './atomicFile.js';
+import { BIGWIG_MAGIC, ByteWriter, MAX_UINT32 } from './bigWigBytes.js';
+import { chromEntries, chromTreeBytes, CHROM_TREE_BLOCK_SIZE, type ChromEntry } from './bigWigChromTree.js';
+import { R_TREE_BLOCK_SIZE, rTreeBytes, sortBlocks, type BlockEntry } from './bigWigRTree.js';
+import { dataSections, ITEMS_PER_SLOT } from './bigWigSections.js';
+import { MAX_ZOOM_LEVELS, zoomBlockBytes, zoomFromBins, zoomFromZoom, zoomReductions, type ZoomRecords } from './bigWigZoom.js';
+
+export interface BigWigOptions {
+  /** Bin size of every chromosome's values. */
+  binBp: Bp;
+  /** Items per data section and records per zoom block (default 1024, at most 65535). */
+  itemsPerSlot?: number;
+  /** Fan-out of the chromosome B+ tree and the R-tree indexes (default 256). */
+  blockSize?: number;
+}
+
+/** File layout: a 64-byte header, ten reserved zoom headers, the 40-byte total summary. */
+const HEADER_BYTES = 64;
+const ZOOM_HEADER_BYTES = 24;
+const TOTAL_SUMMARY_OFFSET = HEADER_BYTES + MAX_ZOOM_LEVELS * ZOOM_HEADER_BYTES;
+const CHROM_TREE_OFFSET = TOTAL_SUMMARY_OFFSET + 40;
+
+/**
+ * A streaming bigWig writer (UCSC format version 4, as kent's bedGraphToBigWig writes it) for
+ * per-bin tracks: `create` with the genome's chromosomes, `addChromosome` once per chromosome
+ * with its bins, `close`. Memory holds one chromosome's zoom summaries plus one index entry
+ * per compressed block, not the genome.
+ *
+ * Layout: header, zoom headers and total summary are reserved up front and patched on close;
+ * the chromosome B+ tree follows (chromosomes are known up front), then the data. Each
+ * chromosome's compressed data sections are written when it arrives, followed by its zoom
+ * blocks for every level; on close come the data R-tree and, per zoom level, the record
+ * count and that level's R-tree, then the magic again at the very end (kent checks it).
+ * Kent puts each zoom level's blocks just before its index instead; readers (kent, libBigWig
+ * / pyBigWig, @gmod/bbi, IGV) find blocks only through the R-trees' offsets, and streaming
+ * zoom blocks with their chromosome keeps them out of memory without a second temp file.
+ *
+ * The file appears atomically (AtomicFile): `abort` or a failed `close` leaves nothing.
+ */
+export class BigWigWriter {
+  private readonly byName: Map<string, ChromEntry>;
+  private readonly added = new Set<string>();
+  private readonly reductions: Bp[];
+  private readonly itemsPerSlot: number;
+  private readonly blockSize: number;
+  private readonly dataBlocks: BlockEntry[] = [];
+  private readonly zoomBlocks: BlockEntry[][];
+  private readonly zoomRecordCounts: number[];
+  private dataOffset = 0;
+  /** Bytes written so far: the offset of the next write. */
+  private position = 0;
+  /** Largest uncompressed block, which readers size their inflate buffer by. */
+  private maxBlockBytes = 0;
+  private summary = { bases: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0 };
+
+  private constructor(
+    private readonly file: AtomicFile,
+    chromosomes: readonly ChromEntry[],
+    private readonly binBp: Bp,
+    options: BigWigOptions,
+  ) {
+    this.byName = new Map(chromosomes.map((c) => [c.name, c]));
+    this.itemsPerSlot = options.itemsPerSlot ?? ITEMS_PER_SLOT;
+    this.blockSize = options.blockSize ?? R_TREE_BLOCK_SIZE;
+    this.reductions = zoomReductions(binBp, chromosomes.reduce((m, c) => Math.max(m, c.length), 0));
+    this.zoomBlocks = this.reductions.map(() => []);
+    this.zoomRecordCounts = this.reductions.map(() => 0);
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** Zoom levels' reductions in bp, finest first. */
+  get zoomLevels(): readonly Bp[] {
+    return this.reductions;
+  }
+
+  /** Opens `path` (under a temporary name) for `chromosomes` in any order; writes the file head. */
+  static async create(path: string, chromosomes: readonly Chromosome[], options: BigWigOptions): Promise<BigWigWriter> {
+    const { binBp, itemsPerSlot = ITEMS_PER_SLOT, blockSize = R_TREE_BLOCK_SIZE } = options;
+    if (!Number.isInteger(binBp) || binBp < 1) throw new Error(`bigWig: bin size must be a positive integer, not ${binBp}`);
+    if (!Number.isInteger(itemsPerSlot) || itemsPerSlot < 1 || itemsPerSlot > 0xffff) throw new Error(`bigWig: itemsPerSlot must be in [1, 65535], not ${itemsPerSlot}`);
+    if (!Number.isInteger(blockSize) || blockSize < 2 || blockSize > 0xffff) throw new Error(`bigWig: blockSize must be in [2, 65535], not ${blockSize}`);
+    for (const c of chromosomes) {
+      if (!Number.isInteger(c.length) || c.length < 0 || c.length > MAX_UINT32) throw new Error(`bigWig: chromosome ${c.name} has length ${c.length}, outside what bigWig holds (0 to 2^32-1)`);
+    }
+    const entries = chromEntries(chromosomes);
+    const tree = chromTreeBytes(entries, CHROM_TREE_OFFSET, Math.min(blockSize, CHROM_TREE_BLOCK_SIZE));
+    const file = await AtomicFile.create(path);
+    const w = new BigWigWriter(file, entries, binBp, options);
+    try {
+      await w.append(Buffer.alloc(CHROM_TREE_OFFSET));
+      await w.append(tree);
+      w.dataOffset = w.position;
+      await w.append(Buffer.alloc(8)); // data section count, patched on close
+    } catch (err) {
+      await file.abort();
+      throw err;
+    }
+    return w;
+  }
+
+  /** Writes one chromosome's bins: `values[i]` covers [i × binBp, min((i+1) × binBp, length)). */
+  async addChromosome(name: string, values: Float32Array): Promise<void> {
+    const chrom = this.byName.get(name);
+    if (!chrom) throw new Error(`bigWig ${this.path}: chromosome ${name} was not declared when the file was created`);
+    if (this.added.has(name)) throw new Error(`bigWig ${this.path}: chromosome ${name} added twice`);
+    const nBins = binCount(chrom.length, this.binBp);
+    if (values.length !== nBins) throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp) needs ${nBins} bins of ${this.binBp} bp, got ${values.length}`);
+    this.addToSummary(chrom, values);
+    this.added.add(name);
+
+    for (const s of dataSections(chrom.id, chrom.length, this.binBp, values, this.itemsPerSlot)) {
+      this.dataBlocks.push(await this.appendBlock(chrom.id, s.start, s.end, s.bytes));
+    }
+    let zoom: ZoomRecords | undefined;
+    for (const [level, reduction] of this.reductions.entries()) {
+      zoom = zoom ? zoomFromZoom(zoom, reduction / this.reductions[level - 1]!) : zoomFromBins(values, this.binBp, chrom.length, reduction);
+      for (let from = 0; from < zoom.count; from += this.itemsPerSlot) {
+        const to = Math.min(from + this.itemsPerSlot, zoom.count);
+        const block = zoomBlockBytes(chrom.id, zoom, from, to);
+        this.zoomBlocks[level]!.push(await this.appendBlock(chrom.id, zoom.starts[from]!, zoom.ends[to - 1]!, block));
+      }
+      this.zoomRecordCounts[level]! += zoom.count;
+    }
+  }
+
+  /** Writes the indexes, patches the head, and renames the file into place. */
+  async close(): Promise<void> {
+    try {
+      const fullIndexOffset = this.position;
+      await this.append(rTreeBytes(sortBlocks(this.dataBlocks), fullIndexOffset, 1, this.blockSize));
+      const zooms: { dataOffset: number; indexOffset: number }[] = [];
+      for (const [level, blocks] of this.zoomBlocks.entries()) {
+        const dataOffset = this.position;
+        await this.append(new ByteWriter(4).u32(this.zoomRecordCounts[level]!).done());
+        const indexOffset = this.position;
+        await this.append(rTreeBytes(sortBlocks(blocks), indexOffset, this.itemsPerSlot, this.blockSize));
+        zooms.push({ dataOffset, indexOffset });
+      }
+      await this.append(new ByteWriter(4).u32(BIGWIG_MAGIC).done());
+      await this.file.commit(this.head(fullIndexOffset, zooms));
+    } catch (err) {
+      await this.file.abort();
+      throw err;
+    }
+  }
+
+  /** Removes the temporary file; nothing is left behind. */
+  async abort(): Promise<void> {
+    await this.file.abort();
+  }
+
+  private head(fullIndexOffset: number, zooms: readonly { dataOffset: number; indexOffset: number }[]): FilePatch[] {
+    const header = new ByteWriter(HEADER_BYTES)
+      .u32(BIGWIG_MAGIC)
+      .u16(4) // version
+      .u16(zooms.length)
+      .u64(CHROM_TREE_OFFSET)
+      .u64(this.dataOffset)
+      .u64(fullIndexOffset)
+      .u16(0) // fieldCount: bigBed only
+      .u16(0) // definedFieldCount
+      .u64(0) // autoSqlOffset: none
+      .u64(TOTAL_SUMMARY_OFFSET)
+      .u32(this.maxBlockBytes) // uncompressBufSize: > 0 says blocks are compressed
+      .u64(0) // extensionOffset: none
+      .done();
+    const zoomHeaders = new ByteWriter(zooms.length * ZOOM_HEADER_BYTES);
+    for (const [level, z] of zooms.entries()) zoomHeaders.u32(this.reductions[level]!).u32(0).u64(z.dataOffset).u64(z.indexOffset);
+    const s = this.summary;
+    const empty = s.bases === 0;
+    const totalSummary = new ByteWriter(40)
+      .u64(s.bases)
+      .f64(empty ? 0 : s.min)
+      .f64(empty ? 0 : s.max)
+      .f64(s.sum)
+      .f64(s.sumSquares)
+      .done();
+    return [
+      { position: 0, bytes: header },
+      { position: HEADER_BYTES, bytes: zoomHeaders.done() },
+      { position: TOTAL_SUMMARY_OFFSET, bytes: totalSummary },
+      { position: this.dataOffset, bytes: new ByteWriter(8).u64(this.dataBlocks.length).done() },
+    ];
+  }
+
+  /** Folds a chromosome into the total summary; refuses NaN/±Infinity before anything is written. */
+  private addToSummary(chrom: ChromEntry, values: Float32Array): void {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let sumSquares = 0;
+    for (let b = 0; b < values.length; b++) {
+      const v = values[b]!;
+      if (!Number.isFinite(v)) throw new Error(`bigWig ${this.path}: ${chrom.name} bin ${b} is ${v}; only finite values can be written`);
+      const bases = Math.min(this.binBp, chrom.length - b * this.binBp);
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v * bases;
+      sumSquares += v * v * bases;
+    }
+    const s = this.summary;
+    s.bases += chrom.length;
+    s.min = Math.min(s.min, min);
+    s.max = Math.max(s.max, max);
+    s.sum += sum;
+    s.sumSquares += sumSquares;
+  }
+
+  /** Compresses and writes one block (zlib, as kent's zCompress), returning its index entry. */
+  private async appendBlock(chromId: number, start: Bp, end: Bp, raw: Buffer): Promise<BlockEntry> {
+    this.maxBlockBytes = Math.max(this.maxBlockBytes, raw.length);
+    const compressed = deflateSync(raw);
+    const entry = { chromId, start, end, offset: this.position, size: compressed.length };
+    await this.append(compressed);
+    return entry;
+  }
+
+  private async append(bytes: Buffer): Promise<void> {
+    await this.file.write(bytes);
+    this.position += bytes.length;
+  }
+}
