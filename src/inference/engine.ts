@@ -6,7 +6,7 @@ import { Batcher } from './batcher.js';
 import { BufferPool } from './bufferPool.js';
 import { chooseExecutionProvider, probeCuda, type Device } from './executionProvider.js';
 import { Slots } from './slots.js';
-import type { BatchResult, BatchTask, Provider, SessionSpec } from './tasks.js';
+import type { BatchResult, BatchTask, Provider, SequenceBatchTask, SessionSpec, TrackBatchTask } from './tasks.js';
 
 export interface EngineOptions {
   /** Worker threads, each with its own ONNX Runtime sessions. Default: cores. */
@@ -19,6 +19,19 @@ export interface EngineOptions {
   maxBatch?: number;
   maxWaitMs?: number;
   log?: (line: string) => void;
+  /** Called on the main thread after every batch with the worker's timings (the server's metrics). */
+  onBatch?: (batch: BatchStats) => void;
+}
+
+/** One finished batch as a worker measured it. */
+export interface BatchStats {
+  /** `name/version`. */
+  model: string;
+  segments: number;
+  inferMs: number;
+  encodeMs: number;
+  /** From dispatch to the worker starting the batch. */
+  queueWaitMs: number;
 }
 
 /** One segment's model output: [labels, bins] probabilities over its whole input window. */
@@ -61,6 +74,7 @@ export class InferenceEngine {
   /** Segment and batch input buffers, reused (see BufferPool). */
   private readonly buffers = new BufferPool();
   private featureComputer: FeatureComputer | undefined;
+  private readonly onBatch: EngineOptions['onBatch'];
 
   private constructor(provider: Provider, options: EngineOptions) {
     const cores = availableParallelism();
@@ -69,6 +83,7 @@ export class InferenceEngine {
     this.threadsPerWorker = Math.max(1, options.threadsPerWorker ?? Math.floor(cores / this.workers));
     this.maxBatch = Math.max(1, options.maxBatch ?? 8);
     this.maxWaitMs = options.maxWaitMs ?? 5;
+    this.onBatch = options.onBatch;
     // Enough segments in flight to keep every worker busy with one batch queued behind it.
     this.slots = new Slots(this.workers * this.maxBatch * 2);
     this.pool = new Piscina({
@@ -117,7 +132,8 @@ export class InferenceEngine {
     return batcher.submit(input);
   }
 
-  private async runBatch(model: LoadedModel, items: SegmentInput[]): Promise<SegmentOutput[]> {
+  /** `report`: false for warm-up batches, which are not work anyone asked for (onBatch). */
+  private async runBatch(model: LoadedModel, items: SegmentInput[], report = true): Promise<SegmentOutput[]> {
     const { manifest, geometry } = model;
     const session: SessionSpec = {
       onnxPath: model.onnxPath,
@@ -127,10 +143,11 @@ export class InferenceEngine {
       outputName: manifest.output.probabilities,
       rangesName: manifest.output.ranges,
       labels: manifest.labels.length,
+      reverseComplementAverage: manifest.input.kind === 'sequence' && manifest.input.reverse_complement_average === true,
     };
     const count = items.length;
     const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
-    let task: BatchTask;
+    let task: SequenceBatchTask | TrackBatchTask;
     if (manifest.input.kind === 'sequence') {
       const inputBp = inputBins * geometry.binBp;
       const bases = new Uint8Array(this.buffers.take(count * inputBp));
@@ -157,7 +174,8 @@ export class InferenceEngine {
     this.running++;
     let result: BatchResult;
     try {
-      result = await this.pool.run(task, { transferList: [transfer as ArrayBuffer] });
+      const dispatched: BatchTask = { ...task, dispatchedAt: performance.timeOrigin + performance.now() };
+      result = await this.pool.run(dispatched, { transferList: [transfer as ArrayBuffer] });
     } finally {
       this.running--;
     }
@@ -166,6 +184,7 @@ export class InferenceEngine {
     this.stats.segments += count;
     this.stats.inferMs += result.inferMs;
     this.stats.encodeMs += result.encodeMs;
+    if (report) this.onBatch?.({ model: model.key, segments: count, inferMs: result.inferMs, encodeMs: result.encodeMs, queueWaitMs: result.queueWaitMs });
     const labels = manifest.labels.length;
     const per = labels * result.bins;
     return items.map((_, k) => ({
@@ -189,7 +208,7 @@ export class InferenceEngine {
         ? { kind: 'sequence', bases: this.segmentBases(inputBins * geometry.binBp).fill(0x41).fill(0x47, 0, 1000) }
         : { kind: 'tracks', values: this.segmentValues(manifest.input.tracks.length * inputBins).fill(0) };
     for (let r = 0; r < rounds; r++) {
-      await Promise.all(Array.from({ length: this.workers }, () => this.runBatch(model, Array.from({ length: this.maxBatch }, segment))));
+      await Promise.all(Array.from({ length: this.workers }, () => this.runBatch(model, Array.from({ length: this.maxBatch }, segment), false)));
     }
   }
 

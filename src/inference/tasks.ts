@@ -12,6 +12,8 @@ export interface SessionSpec {
   /** Optional range-head output, [count, 3, bins]. */
   rangesName?: string;
   labels: number;
+  /** Sequence models: average with the reverse-complement pass (see reverseComplement.ts). */
+  reverseComplementAverage?: boolean;
 }
 
 export interface SequenceBatchTask {
@@ -38,7 +40,12 @@ export interface TrackBatchTask {
   inputBins: number;
 }
 
-export type BatchTask = SequenceBatchTask | TrackBatchTask;
+/**
+ * When the main thread handed the batch to the pool, as epoch milliseconds
+ * (performance.timeOrigin + performance.now(), comparable across threads): the worker
+ * reports how long the batch queued before it started.
+ */
+export type BatchTask = (SequenceBatchTask | TrackBatchTask) & { dispatchedAt: number };
 
 export interface BatchResult {
   /** [count, labels, bins] probabilities. */
@@ -53,4 +60,6 @@ export interface BatchResult {
   /** Milliseconds spent in session.run and in encoding. */
   inferMs: number;
   encodeMs: number;
+  /** Milliseconds between dispatch and the worker starting the batch (pool + worker queue). */
+  queueWaitMs: number;
 }

@@ -5,11 +5,14 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import * as ort from 'onnxruntime-node';
 import { encodeOneHot, markGapBins } from '../encoding/onehot.js';
-import type { BatchResult, BatchTask, SessionSpec } from './tasks.js';
+import { averageWithFlipped, reverseComplementSegments } from './reverseComplement.js';
+import type { BatchResult, BatchTask, SequenceBatchTask, SessionSpec } from './tasks.js';
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 /** Reused one-hot input buffer (zeroed after each run): a fresh multi-MB array per batch costs page faults. */
 let onehotBuffer = new Float32Array(0);
+/** Reused reverse-complement bases (reverse_complement_average). */
+let rcBuffer = new Uint8Array(0);
 
 function session(spec: SessionSpec): Promise<ort.InferenceSession> {
   const key = `${spec.onnxPath}\0${spec.provider}\0${spec.intraOpThreads}`;
@@ -35,7 +38,28 @@ export default function runBatch(task: BatchTask): Promise<unknown> {
   return result;
 }
 
+/** The model's input tensor for a sequence batch (bytes as they are, or one-hot into the reused buffer). */
+function sequenceInput(task: SequenceBatchTask, bases: Uint8Array): ort.Tensor {
+  const { count, inputBp } = task;
+  if (task.encoding === 'bytes') return new ort.Tensor('uint8', bases, [count, inputBp]);
+  if (onehotBuffer.length < count * 4 * inputBp) onehotBuffer = new Float32Array(count * 4 * inputBp);
+  const onehot = onehotBuffer.subarray(0, count * 4 * inputBp);
+  for (let k = 0; k < count; k++) encodeOneHot(bases.subarray(k * inputBp, (k + 1) * inputBp), onehot, k * 4 * inputBp);
+  return new ort.Tensor('float32', onehot, [count, 4, inputBp]);
+}
+
+/** Runs the session; a one-hot input buffer is zeroed afterwards for its next use. */
+async function run(s: ort.InferenceSession, name: string, input: ort.Tensor, task: BatchTask): Promise<ort.InferenceSession.OnnxValueMapType> {
+  try {
+    return await s.run({ [name]: input });
+  } finally {
+    // memset is far cheaper than re-walking the bases to undo the encoding.
+    if (input.type === 'float32' && task.kind === 'sequence') (input.data as Float32Array).fill(0);
+  }
+}
+
 async function runOne(task: BatchTask) {
+  const queueWaitMs = Math.max(0, performance.timeOrigin + performance.now() - task.dispatchedAt);
   const s = await session(task.session);
   const t0 = performance.now();
   let input: ort.Tensor;
@@ -47,24 +71,18 @@ async function runOne(task: BatchTask) {
     for (let k = 0; k < count; k++) {
       markGapBins(task.bases.subarray(k * inputBp, (k + 1) * inputBp), task.contextBins * binBp, segmentBins, binBp, gapBins, k * segmentBins);
     }
-    if (task.encoding === 'bytes') {
-      input = new ort.Tensor('uint8', task.bases, [count, inputBp]);
-    } else {
-      if (onehotBuffer.length < count * 4 * inputBp) onehotBuffer = new Float32Array(count * 4 * inputBp);
-      const onehot = onehotBuffer.subarray(0, count * 4 * inputBp);
-      for (let k = 0; k < count; k++) encodeOneHot(task.bases.subarray(k * inputBp, (k + 1) * inputBp), onehot, k * 4 * inputBp);
-      input = new ort.Tensor('float32', onehot, [count, 4, inputBp]);
-    }
+    input = sequenceInput(task, task.bases);
   } else {
     input = new ort.Tensor('float32', task.values, [task.count, task.tracks, task.inputBins]);
   }
   const t1 = performance.now();
-  let out: ort.InferenceSession.OnnxValueMapType;
-  try {
-    out = await s.run({ [task.session.inputName]: input });
-  } finally {
-    // memset is far cheaper than re-walking the bases to undo the encoding.
-    if (input.type === 'float32' && task.kind === 'sequence') (input.data as Float32Array).fill(0);
+  const out = await run(s, task.session.inputName, input, task);
+  let reverse: ort.InferenceSession.OnnxValueMapType | undefined;
+  if (task.kind === 'sequence' && task.session.reverseComplementAverage) {
+    if (rcBuffer.length < task.bases.length) rcBuffer = new Uint8Array(task.bases.length);
+    const rc = rcBuffer.subarray(0, task.bases.length);
+    reverseComplementSegments(task.bases, count, task.inputBp, rc);
+    reverse = await run(s, task.session.inputName, sequenceInput(task, rc), task);
   }
   const t2 = performance.now();
   const probs = out[task.session.outputName];
@@ -75,6 +93,7 @@ async function runOne(task: BatchTask) {
   }
   // Copy out of ONNX Runtime's buffer so the result can be transferred (it is small: labels × bins).
   const data = new Float32Array(probs.data as Float32Array);
+  if (reverse) averageWithFlipped(data, reverse[task.session.outputName]!.data as Float32Array, count * task.session.labels, Number(dims[2]));
   let ranges: Float32Array | undefined;
   if (task.session.rangesName) {
     const r = out[task.session.rangesName];
@@ -84,7 +103,7 @@ async function runOne(task: BatchTask) {
     ranges = new Float32Array(r.data as Float32Array);
   }
   const inputBuffer = (task.kind === 'sequence' ? task.bases.buffer : task.values.buffer) as ArrayBuffer;
-  const result: BatchResult = { probs: data, bins: Number(dims[2]), ranges, gapBins, input: inputBuffer, inferMs: t2 - t1, encodeMs: t1 - t0 };
+  const result: BatchResult = { probs: data, bins: Number(dims[2]), ranges, gapBins, input: inputBuffer, inferMs: t2 - t1, encodeMs: t1 - t0, queueWaitMs };
   const buffers: ArrayBuffer[] = [data.buffer as ArrayBuffer, inputBuffer];
   if (ranges) buffers.push(ranges.buffer as ArrayBuffer);
   if (gapBins) buffers.push(gapBins.buffer as ArrayBuffer);
