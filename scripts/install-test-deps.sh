@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests check our outputs against (samtools, bgzip/tabix,
-# bedtools, pyBigWig, jellyfish) and PyTorch for the ONNX parity test (python3-torch, under
-# /usr/bin/python3). Idempotent: does nothing when they are already there.
+# bedtools, pyBigWig, jellyfish, promtool from prometheus for the metrics scrape) and
+# PyTorch for the ONNX parity test (python3-torch, under /usr/bin/python3). Idempotent:
+# does nothing when they are already there.
 set -euo pipefail
 missing=()
 command -v samtools >/dev/null || missing+=(samtools)
 command -v bgzip >/dev/null || missing+=(tabix)
 command -v bedtools >/dev/null || missing+=(bedtools)
 command -v jellyfish >/dev/null || missing+=(jellyfish)
+command -v promtool >/dev/null || missing+=(prometheus)
 /usr/bin/python3 -c 'import pyBigWig' 2>/dev/null || missing+=(python3-pybigwig)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
 [ ${#missing[@]} -eq 0 ] && exit 0

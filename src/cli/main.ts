@@ -4,6 +4,7 @@ import { EVALUATE_HELP, evaluateCommand } from './evaluateCommand.js';
 import { FEATURES_HELP, featuresCommand } from './featuresCommand.js';
 import { MODELS_HELP, modelsCommand } from './modelsCommand.js';
 import { PREDICT_HELP, predictCommand } from './predictCommand.js';
+import { SERVE_HELP, serveCommand } from './serveCommand.js';
 import { SIMULATE_HELP, simulateCommand } from './simulateCommand.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   features: { run: featuresCommand, help: FEATURES_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
   predict: { run: predictCommand, help: PREDICT_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
 };
 
@@ -18,6 +20,7 @@ const USAGE = `usage: genomeinfer <command> [options]
 
 commands:
   predict   one genome (indexed FASTA, bigWig tracks) → BED regions + bedGraph probabilities
+  serve     HTTP prediction service: uploads or data-root paths → BED, async jobs, metrics
   models    list (and verify) the models in the repository
   simulate  rice-like genomes with truth BEDs (or --example: the small example genome)
   features  the centromere model's k-mer features per bin (TSV + bedGraph tracks)

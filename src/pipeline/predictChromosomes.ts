@@ -16,8 +16,18 @@ export interface Progress {
   chrom: string;
 }
 
+/** One chromosome stitched; `stitchMs` is the main-thread time spent stitching it. */
+export interface ChromosomeDone {
+  chrom: string;
+  bases: Bp;
+  segments: number;
+  stitchMs: number;
+}
+
 export interface PredictOptions {
   onProgress?: (p: Progress) => void;
+  /** Called once per chromosome when its stitching is finished (the server's metrics). */
+  onChromosome?: (c: ChromosomeDone) => void;
   signal?: AbortSignal;
 }
 
@@ -61,6 +71,7 @@ export async function* predictChromosomes(
       const { manifest } = model;
       const stitcher = new ChromosomeStitcher(chrom, manifest.labels, model.geometry, manifest.postprocess.stitch, segments.length, manifest.output.ranges !== undefined);
       const pending: Promise<void>[] = [];
+      let stitchMs = 0;
       for (const segment of segments) {
         if (stopped || options.signal?.aborted) throw cancelled();
         await engine.slots.acquire();
@@ -75,14 +86,22 @@ export async function* predictChromosomes(
           engine
             .run(model, segmentInput)
             .then((out) => {
+              const t0 = performance.now();
               stitcher.add(segment, out);
+              stitchMs += performance.now() - t0;
               basesDone += segment.coreEnd - segment.coreStart;
               options.onProgress?.({ basesDone, basesTotal, chrom: chrom.name });
             })
             .finally(() => engine.slots.release()),
         );
       }
-      const done = Promise.all(pending).then(() => stitcher.finish());
+      const done = Promise.all(pending).then(() => {
+        const t0 = performance.now();
+        const stitched = stitcher.finish();
+        stitchMs += performance.now() - t0;
+        options.onChromosome?.({ chrom: chrom.name, bases: chrom.length, segments: segments.length, stitchMs });
+        return stitched;
+      });
       done.catch(() => undefined); // observed by the consumer, in order
       finished.push(done);
       bump();

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import type { JobInput, JobRecord } from '../jobs/jobRecord.js';
+import type { ServerContext } from './context.js';
+import { resolveDatasetInput, type DatasetRequest } from './datasetInput.js';
+import { regionOverrides, type RegionQuery } from './schemas.js';
+import { badRequest } from './serviceError.js';
+import { receiveGenomeUpload } from './uploads.js';
+
+/** A JSON job submission: dataset paths, the model and optional postprocess overrides. */
+export type JobSubmission = DatasetRequest & RegionQuery & { model: string };
+
+/**
+ * A job from a multipart upload. The input is checked as `predict` would check it (so a bad
+ * genome is a 400 now, not a failed job later); the received files then move into the
+ * job's directory, where they stay until it finishes.
+ */
+export async function submitUpload(ctx: ServerContext, request: FastifyRequest<{ Querystring: RegionQuery & { model?: string } }>): Promise<JobRecord> {
+  const queryModel = request.query.model;
+  if (queryModel !== undefined) ctx.catalog.resolve(queryModel); // 404/503 before reading the upload
+  const dir = await mkdtemp(join(ctx.uploadsDir, 'job-'));
+  try {
+    const upload = await receiveGenomeUpload(request, dir, ctx.limits.maxUploadBytes, ['model']);
+    ctx.metrics.uploadBytes.inc(upload.bytes);
+    const ref = queryModel ?? upload.fields.model;
+    if (!ref) throw badRequest('model_missing', 'name the model: ?model=NAME in the query or a multipart field model');
+    const model = ctx.catalog.resolve(ref);
+    const { bases } = await ctx.predictions.inspect(model, upload.paths, upload.labels);
+    const id = randomUUID();
+    const stored = (p: string) => join('input', relative(dir, p));
+    const input: JobInput = {
+      source: 'upload',
+      fasta: stored(upload.paths.fasta),
+      fai: stored(upload.paths.fai!),
+      gzi: stored(upload.paths.gzi!),
+      tracks: Object.fromEntries(Object.entries(upload.paths.tracks ?? {}).map(([name, p]) => [name, stored(p)])),
+      labels: Object.fromEntries(upload.labels.entries().map(([p, label]) => [stored(p), label])),
+    };
+    return await ctx.runner.submit(newJob(id, model.key, input, bases, request.query), async () => {
+      await mkdir(ctx.store.jobDir(id), { recursive: true });
+      await rename(dir, ctx.store.inputDir(id));
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true }); // gone already when the job took it
+  }
+}
+
+/** A job from paths under the data roots, confined and checked before it is queued. */
+export async function submitDataset(ctx: ServerContext, body: JobSubmission | undefined): Promise<JobRecord> {
+  if (!body) throw badRequest('body_missing', 'send JSON {"model", "fasta", ...} or a multipart upload');
+  const model = ctx.catalog.resolve(body.model);
+  const { paths, labels } = await resolveDatasetInput(ctx.dataRoots, body);
+  const { bases } = await ctx.predictions.inspect(model, paths, labels);
+  const input: JobInput = { source: 'dataset', fasta: body.fasta, fai: body.fai, gzi: body.gzi, tracks: body.tracks };
+  return ctx.runner.submit(newJob(randomUUID(), model.key, input, bases, body));
+}
+
+function newJob(id: string, model: string, input: JobInput, basesTotal: number, regions: RegionQuery): JobRecord {
+  return {
+    id,
+    model,
+    state: 'queued',
+    input,
+    regions: regionOverrides(regions),
+    progress: { basesDone: 0, basesTotal },
+    attempts: 0,
+    submittedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,87 @@
+import { GenomeinferError } from '../errors.js';
+import type { InferenceEngine } from '../inference/engine.js';
+import type { LoadedModel } from '../models/repository.js';
+import { openGenomeInput, type GenomeInput, type GenomeInputPaths } from '../pipeline/genomeInput.js';
+import type { Progress } from '../pipeline/predictChromosomes.js';
+import { runPrediction, type OutputPaths, type PredictionSummary } from '../pipeline/runPrediction.js';
+import type { RegionParams } from '../regions/callRegions.js';
+import type { ServiceMetrics } from './metrics.js';
+import type { PathLabels } from './pathLabels.js';
+
+export interface PredictionRequest {
+  model: LoadedModel;
+  paths: GenomeInputPaths;
+  /** Server paths → the client's names, for error messages. */
+  labels: PathLabels;
+  outputs: OutputPaths;
+  regions?: Partial<RegionParams>;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Runs once the input is open and valid, with its total bases; throws to refuse it (413). */
+  admit?: (bases: number) => void;
+}
+
+/**
+ * The HTTP layer's one way into the pipeline, for synchronous predictions and jobs alike:
+ * openGenomeInput + runPrediction (the code path the CLI uses), with the metrics hooked in
+ * and the pipeline's messages speaking of the client's file names.
+ */
+export class PredictionService {
+  constructor(
+    private readonly engine: InferenceEngine,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  /** Opens and validates the input (every check `predict` makes before work), then closes it. */
+  async inspect(model: LoadedModel, paths: GenomeInputPaths, labels: PathLabels): Promise<{ bases: number }> {
+    const input = await this.open(model, paths, labels);
+    try {
+      return { bases: totalBases(input) };
+    } finally {
+      await input.close();
+    }
+  }
+
+  async run(request: PredictionRequest): Promise<PredictionSummary> {
+    const { model, labels } = request;
+    const input = await this.open(model, request.paths, labels);
+    try {
+      request.admit?.(totalBases(input));
+      let reported = 0;
+      return await runPrediction(this.engine, model, input, request.outputs, {
+        regions: request.regions,
+        signal: request.signal,
+        onProgress: (p) => {
+          this.metrics.recordBases(model.key, p.basesDone - reported);
+          reported = p.basesDone;
+          request.onProgress?.(p);
+        },
+        onChromosome: (c) => this.metrics.recordChromosome(model.key, c),
+      });
+    } catch (err) {
+      throw translated(err, labels);
+    } finally {
+      await input.close();
+    }
+  }
+
+  private async open(model: LoadedModel, paths: GenomeInputPaths, labels: PathLabels): Promise<GenomeInput> {
+    try {
+      return await openGenomeInput(paths, model);
+    } catch (err) {
+      throw translated(err, labels);
+    }
+  }
+}
+
+const totalBases = (input: GenomeInput) => input.fasta.chromosomes.reduce((sum, c) => sum + c.length, 0);
+
+/** The same typed error, its message naming the client's files instead of server paths. */
+function translated(err: unknown, labels: PathLabels): unknown {
+  if (!(err instanceof GenomeinferError)) return err;
+  const message = labels.translate(err.message);
+  if (message === err.message) return err;
+  const copy = new GenomeinferError(err.kind, err.code, message, { cause: err });
+  copy.name = err.name;
+  return copy;
+}

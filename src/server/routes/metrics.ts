@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+
+/** GET /metrics: the Prometheus text exposition (prom-client). */
+export function metricsRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics (genomeinfer_*)', tags: ['health'], produces: ['text/plain'] } },
+    async (_request, reply) => reply.type(ctx.metrics.contentType).send(await ctx.metrics.scrape()),
+  );
+}
