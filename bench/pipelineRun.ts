@@ -2,12 +2,12 @@
  * One full pipeline run in its own process (so its peak RSS is its own), for bench/engine.ts:
  * node dist/bench/pipelineRun.js FASTA WORKERS OUT_BED [MODEL] [THREADS] → one JSON line on stdout.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { InferenceEngine } from '../src/inference/engine.js';
 import { ModelRepository } from '../src/models/repository.js';
 import { openGenomeInput } from '../src/pipeline/genomeInput.js';
 import { runPrediction } from '../src/pipeline/runPrediction.js';
+import { peakRssMb } from './peakRss.js';
 
 const [fasta, workers, outBed, modelRef = 'example-cpg', threads] = process.argv.slice(2) as [string, string, string, string?, string?];
 const model = await new ModelRepository().load(modelRef);
@@ -30,17 +30,3 @@ await input.close();
 process.stdout.write(
   `${JSON.stringify({ seconds: summary.seconds, bases: summary.bases, bins: Math.round(stats.segments * model.geometry.segmentBins), maxRssMb: peakRssMb(), mainThreadBusy: mainBusy, processCpuS: (cpu.user + cpu.system) / 1e6, poolUtilization: utilization, inferMs: stats.inferMs, encodeMs: stats.encodeMs, featureMs: stats.featureMs, batches: stats.batches })}\n`,
 );
-
-/**
- * This process's own peak RSS. On Linux, getrusage's maxrss survives fork+exec, so a child
- * of a large parent would report the parent's size; VmHWM belongs to this address space.
- */
-function peakRssMb(): number {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kb) return Number(kb) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
