@@ -24,6 +24,8 @@ import torch.nn.functional as F
 
 FEATURES = [f'{k}_{f}' for k in (64, 128, 256, 512) for f in ('highlighted_percent', 'coverage_depth_avg')]
 ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(ROOT))
+from transformer import EncoderLayer, frequencies, sinusoidal_positions  # noqa: E402
 
 
 # ---------------------------------------------------------------- data
@@ -101,34 +103,6 @@ def normalize(x, stats):
 
 
 # ---------------------------------------------------------------- model
-class SelfAttention(nn.Module):
-    """Multi-head self-attention written out (exports to plain ONNX MatMul/Softmax)."""
-    def __init__(self, d_model, nhead):
-        super().__init__()
-        self.nhead, self.d_head = nhead, d_model // nhead
-        self.qkv = nn.Linear(d_model, 3 * d_model)
-        self.out = nn.Linear(d_model, d_model)
-
-    def forward(self, x):
-        b, n, d = x.shape
-        q, k, v = self.qkv(x).view(b, n, 3, self.nhead, self.d_head).permute(2, 0, 3, 1, 4)
-        a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(self.d_head), dim=-1)
-        return self.out((a @ v).transpose(1, 2).reshape(b, n, d))
-
-
-class EncoderLayer(nn.Module):
-    def __init__(self, d_model, nhead, ff, dropout):
-        super().__init__()
-        self.attn = SelfAttention(d_model, nhead)
-        self.norm1, self.norm2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
-        self.ff = nn.Sequential(nn.Linear(d_model, ff), nn.ReLU(), nn.Dropout(dropout), nn.Linear(ff, d_model))
-        self.drop = nn.Dropout(dropout)
-
-    def forward(self, x):
-        x = self.norm1(x + self.drop(self.attn(x)))
-        return self.norm2(x + self.drop(self.ff(x)))
-
-
 class CentromereModel(nn.Module):
     def __init__(self, d_model=64, nhead=4, layers=2, ff=128, dropout=0.1):
         super().__init__()
@@ -139,16 +113,11 @@ class CentromereModel(nn.Module):
         c = d_model // 2
         self.convs = nn.ModuleList([nn.Conv1d(d_model, c, k, padding=k // 2) for k in (3, 11, 25)])
         self.range_head = nn.Linear(3 * c, 3)
-        self.register_buffer('div_term', torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model)))
-
-    def positions(self, n):
-        # Sinusoidal table computed in the graph for any length (no baked-in constant table).
-        pos = torch.arange(n, dtype=torch.float32).unsqueeze(1) * self.div_term
-        return torch.stack([torch.sin(pos), torch.cos(pos)], dim=-1).reshape(n, self.d_model)
+        self.register_buffer('div_term', frequencies(d_model))
 
     def forward(self, tracks):  # [batch, 8, bins] (NCL, as the engine feeds track models)
         x = tracks.transpose(1, 2)
-        h = self.input_projection(x) + self.positions(x.shape[1])
+        h = self.input_projection(x) + sinusoidal_positions(x.shape[1], self.div_term)
         for layer in self.layers:
             h = layer(h)
         probs = torch.sigmoid(self.position_head(h)).transpose(1, 2)  # [batch, 1, bins]
