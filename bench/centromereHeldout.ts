@@ -2,8 +2,8 @@
  * npm run eval:centromere — the centromere model on held-out simulated genomes (seeds never
  * used in training): for each, `predict --model centromere`, then `evaluate` against the truth
  * and `bedtools intersect` against the decoy arrays. Prints calls per chromosome, decoy hits
- * and the mean per-chromosome IoU. Env: HELDOUT (default "301:0.15,302:0.15,303:1" =
- * seed:scale pairs; 303 is full rice length).
+ * and the mean per-chromosome IoU. Env: HELDOUT (default "301:0.15,302:0.15,303:1,304:0.15,305:0.15,306:1" =
+ * seed:scale pairs; 303 and 306 are full rice length).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/src/cli/main.js');
-const genomes = (process.env.HELDOUT ?? '301:0.15,302:0.15,303:1').split(',').map((s) => s.split(':') as [string, string]);
+const genomes = (process.env.HELDOUT ?? '301:0.15,302:0.15,303:1,304:0.15,305:0.15,306:1').split(',').map((s) => s.split(':') as [string, string]);
 const cli = (args: string[]) => execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 const means: number[] = [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planSegments } from '../src/segmenting/segmenter.js';
-import { callRegions, refineWithRanges } from '../src/regions/callRegions.js';
+import { RANGE_REACH_BINS, callRegions, refineWithRanges } from '../src/regions/callRegions.js';
 import { ChromosomeStitcher, blendWeight, type StitchedChromosome } from '../src/stitching/chromosomeStitcher.js';
 import { Batcher } from '../src/inference/batcher.js';
 import { chooseExecutionProvider } from '../src/inference/executionProvider.js';
@@ -143,22 +143,29 @@ test('one-hot: soft-masked bases are bases; N and IUPAC codes are all-zero colum
   assert.deepEqual([...gaps], [1, 0, 0, 1]);
 });
 
-test('refineWithRanges: boundaries from the range head, median over the region, clamped', () => {
+test('refineWithRanges: edges from confident bins near them, median, clamped; others keep the bins', () => {
   // 10 bins of 100 bp on a 950-bp chromosome; a region over bins 2..5 ([200, 600)).
   const s = stitched([0, 0, 0.9, 0.9, 0.9, 0.9, 0, 0, 0, 0], 950);
   const [region] = callRegions(s, 0, { threshold: 0.5, minRegionBp: 0, mergeGapBp: 0, topN: 0 });
+  const inside = Float32Array.from([0, 0, 1, 1, 1, 1, 0, 0, 0, 0]);
   // Every bin says the start is 170 bp and the end 655 bp away from... its own centre, so that
   // all agree on start 80 and end 905 — except bin 5, an outlier the median ignores.
   const toStart = [0, 0, 170, 270, 370, 900].map((d) => Math.log1p(d / 100));
   const toEnd = [0, 0, 655, 555, 455, 0].map((d) => Math.log1p(d / 100));
-  const ranges = [Float32Array.from([...toStart, 0, 0, 0, 0]), Float32Array.from([...toEnd, 0, 0, 0, 0]), new Float32Array(10)];
+  const ranges = [Float32Array.from([...toStart, 0, 0, 0, 0]), Float32Array.from([...toEnd, 0, 0, 0, 0]), inside];
   const refined = refineWithRanges(region!, ranges, 100, 950);
   // starts: 250−170=80, 350−270=80, 450−370=80, 550−900=−350 → median 80; ends: 905, 905, 905, 550 → 905
   assert.deepEqual([refined.start, refined.end], [80, 905]);
   assert.ok(refined.peakStart >= refined.start && refined.peakEnd <= refined.end && refined.peakStart < refined.peakEnd);
-  // Estimates past the chromosome are clamped; an unusable (empty) estimate keeps the bins.
-  const far = [Float32Array.from(new Array(10).fill(Math.log1p(50))), Float32Array.from(new Array(10).fill(Math.log1p(50))), new Float32Array(10)];
-  assert.deepEqual((({ start, end }) => [start, end])(refineWithRanges(region!, far, 100, 950)), [0, 950]);
-  const inverted = [Float32Array.from(new Array(10).fill(-5)), Float32Array.from(new Array(10).fill(-5)), new Float32Array(10)];
-  assert.deepEqual((({ start, end }) => [start, end])(refineWithRanges(region!, inverted, 100, 950)), [200, 600]);
+  const span = (rs: Float32Array[]) => (({ start, end }) => [start, end])(refineWithRanges(region!, rs, 100, 950));
+  // Bins without confidence are not asked: the bin-level ends stay.
+  assert.deepEqual(span([ranges[0]!, ranges[1]!, new Float32Array(10)]), [200, 600]);
+  // Estimates within reach but past the chromosome are clamped to it.
+  const past = Float32Array.from(new Array(10).fill(Math.log1p(20)));
+  assert.deepEqual(span([past, past, inside]), [0, 950]);
+  // Estimates beyond RANGE_REACH_BINS are guesses: ignored, so the bins stay.
+  const far = Float32Array.from(new Array(10).fill(Math.log1p(RANGE_REACH_BINS + 5)));
+  assert.deepEqual(span([far, far, inside]), [200, 600]);
+  const inverted = Float32Array.from(new Array(10).fill(-5));
+  assert.deepEqual(span([inverted, inverted, inside]), [200, 600]);
 });

@@ -188,14 +188,13 @@ def predict_chromosome(model, x, segment, context):
     return acc / wsum
 
 
-REACH_BINS = 32
+REACH_BINS = 32  # RANGE_REACH_BINS in src/regions/callRegions.ts
 
 
-def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None, refine=1):
+def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None):
     """As genomeinfer's callRegions with top_n 1: runs of bins >= threshold, runs at most
     merge_gap_bins apart merged, the one with the largest probability mass kept; refined by
-    the range head when given: refine 1 takes the median of all the region's per-bin start/end
-    estimates, refine 2 only those of bins near the edge they estimate (see below)."""
+    the range head when given (see below)."""
     above = p >= threshold
     runs = []
     i = 0
@@ -219,18 +218,14 @@ def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None, ref
         bin_bp = ends[0] - starts[0]
         centre = (starts[i:j] + ends[i:j]) / 2
         d_start, d_end = np.expm1(ranges[0, i:j]), np.expm1(ranges[1, i:j])
-        if refine == 1:
-            s = int(round(np.median(centre - d_start * bin_bp)))
-            e = int(round(np.median(centre + d_end * bin_bp)))
-        else:
-            # Edge-local: only bins the range head puts inside an array (confidence logit > 0)
-            # and within REACH bins of the edge they estimate: those can see that edge.
-            inside = ranges[2, i:j] > 0
-            near_s, near_e = inside & (d_start <= REACH_BINS), inside & (d_end <= REACH_BINS)
-            if near_s.any():
-                s = int(round(np.median((centre - d_start * bin_bp)[near_s])))
-            if near_e.any():
-                e = int(round(np.median((centre + d_end * bin_bp)[near_e])))
+        # As refineWithRanges: only bins the range head puts inside an array (confidence
+        # logit > 0) and within REACH bins of the edge they estimate: those can see that edge.
+        inside = ranges[2, i:j] > 0
+        near_s, near_e = inside & (d_start <= REACH_BINS), inside & (d_end <= REACH_BINS)
+        if near_s.any():
+            s = max(0, int(round(np.median((centre - d_start * bin_bp)[near_s]))))
+        if near_e.any():
+            e = min(int(ends[-1]), int(round(np.median((centre + d_end * bin_bp)[near_e]))))
         if not s < e:
             s, e = int(starts[i]), int(ends[j - 1])
     return (s, e)
@@ -251,7 +246,7 @@ def evaluate(model, genomes, stats, segment, context, grid):
         for c, s, e, x, y, ts, te, truth in g.items:
             out = predict_chromosome(model, normalize(x, stats), segment, context)
             preds.append((out, s, e, truth[0] if truth else None))
-    return {(t, gap, refine): float(np.mean([iou(call_top_region(o[0], s, e, t, gap, o[1:4] if refine else None, refine), tr)
+    return {(t, gap, refine): float(np.mean([iou(call_top_region(o[0], s, e, t, gap, o[1:4] if refine else None), tr)
                                               for o, s, e, tr in preds]))
             for t, gap, refine in grid}
 
@@ -303,7 +298,7 @@ def export(model, stats, args, best, val_scores, out_dir):
         json.dump({'d_model': args.d_model, 'nhead': args.nhead, 'layers': args.layers, 'ff': 2 * args.d_model,
                    'steps': args.steps, 'batch': args.batch, 'lr': args.lr, 'pos_weight': args.pos_weight,
                    'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'train': args.train, 'val': args.val,
-                   'validation_iou': [{'threshold': t, 'merge_gap_bp': gap * args.bin_bp, 'refine_with_ranges': bool(r), 'iou': v}
+                   'validation_iou': [{'threshold': t, 'merge_gap_bp': gap * args.bin_bp, 'refine': r, 'iou': v}
                                       for (t, gap, r), v in val_scores.items()]}, f, indent=2)
         f.write('\n')
 
@@ -359,12 +354,13 @@ def main():
         if step % 50 == 0:
             print(f'step {step} loss {loss.item():.4f} ({time.time() - started:.0f} s)', file=sys.stderr, flush=True)
     model.eval()
-    # Threshold, merge gap and whether to refine with the range head: whichever validates best
-    # (ties go to the earliest grid point: lower threshold, smaller gap, no refinement).
-    grid = [(t, gap // args.bin_bp, r) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) for gap in args.merge_gaps_bp for r in (0, 1, 2)]
+    # Threshold, merge gap and whether to refine the ends with the range head: whichever
+    # validates best; ties go to the earliest grid point (lower threshold, smaller gap, no
+    # refinement). A larger gap bridges CRR insertions but also pulls in flanking TE clusters.
+    grid = [(t, gap // args.bin_bp, r) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) for gap in args.merge_gaps_bp for r in (0, 1)]
     scores = evaluate(model, val, stats, args.segment, args.context, grid)
     for (t, gap, r), v in scores.items():
-        print(f'threshold {t} merge gap {gap * args.bin_bp} bp{" range-refined" if r else ""}: mean chromosome IoU {v:.4f}', file=sys.stderr)
+        print(f'threshold {t} merge gap {gap * args.bin_bp} bp refine {r}: mean chromosome IoU {v:.4f}', file=sys.stderr)
     best = max(grid, key=lambda k: scores[k])
     export(model, stats, args, best, scores, args.out or os.path.join(ROOT, args.version))
     print(f'exported threshold {best[0]}, merge gap {best[1] * args.bin_bp} bp, range refinement {bool(best[2])}, '

@@ -86,10 +86,15 @@ export function callRegions(s: StitchedChromosome, labelIndex: number, params: R
   return kept;
 }
 
+/** Bins farther than this from an edge cannot see it inside one segment's window. */
+export const RANGE_REACH_BINS = 32;
+
 /**
- * The range head's boundary estimate: each bin of the region predicts log1p(bins) from its
- * centre to the start and to the end; the median over the region's bins is taken (robust to
- * the bins near a segment edge). Falls back to the bin-level ends if the estimate is unusable.
+ * The range head's boundary estimate. Each bin predicts log1p(bins) from its centre to the
+ * region's start and to its end, and a confidence logit that it lies inside one. An edge is
+ * estimated from the bins that are confident and within RANGE_REACH_BINS of that edge (the
+ * median of their estimates): a bin deep inside a 2-Mb array only guesses where its ends
+ * are. A side with no such bin keeps its bin-level end.
  */
 export function refineWithRanges(r: Region, ranges: Float32Array[], binBp: Bp, length: Bp): Region {
   const b0 = Math.floor(r.start / binBp);
@@ -97,12 +102,15 @@ export function refineWithRanges(r: Region, ranges: Float32Array[], binBp: Bp, l
   const starts: number[] = [];
   const ends: number[] = [];
   for (let b = b0; b < b1; b++) {
+    if (!(ranges[2]![b]! > 0)) continue;
     const centre = (b * binBp + Math.min((b + 1) * binBp, length)) / 2;
-    starts.push(centre - Math.expm1(ranges[0]![b]!) * binBp);
-    ends.push(centre + Math.expm1(ranges[1]![b]!) * binBp);
+    const toStart = Math.expm1(ranges[0]![b]!);
+    const toEnd = Math.expm1(ranges[1]![b]!);
+    if (toStart <= RANGE_REACH_BINS) starts.push(centre - toStart * binBp);
+    if (toEnd <= RANGE_REACH_BINS) ends.push(centre + toEnd * binBp);
   }
-  const start = Math.max(0, Math.round(median(starts)));
-  const end = Math.min(length, Math.round(median(ends)));
+  const start = starts.length ? Math.max(0, Math.round(median(starts))) : r.start;
+  const end = ends.length ? Math.min(length, Math.round(median(ends))) : r.end;
   if (!(start < end)) return r;
   return { ...r, start, end, peakStart: Math.min(Math.max(r.peakStart, start), end - 1), peakEnd: Math.max(Math.min(r.peakEnd, end), start + 1) };
 }
