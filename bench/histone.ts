@@ -30,7 +30,7 @@ const model = await new ModelRepository().load(MODEL);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 function pipeline(): { seconds: number; bases: number; maxRssMb: number } {
-  const out = execFileSync(process.execPath, [join(ROOT, 'dist/bench/pipelineRun.js'), fasta, String(WORKERS), join(dir, 'histone.bed'), model.key], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(ROOT, 'dist/bench/pipelineRun.js'), fasta, String(WORKERS), join(dir, 'histone.bed'), `${model.manifest.name}@${model.manifest.version}`], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 

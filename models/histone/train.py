@@ -119,20 +119,24 @@ class HistoneModel(nn.Module):
         # Seed 001: k-mer aggregation, one Conv1d per k over the nucleotide encoding. These and
         # the mixing run at full resolution, so they are kept narrow (most of the cost per bp).
         self.kmer = nn.ModuleList([nn.Conv1d(4, channels // 2, k, padding=k // 2) for k in KMERS])
+        # Batch norm after the motif detectors: without it, sparse motif filters barely learn
+        # (only the broad GC signal did); at export it folds into the convolutions.
+        self.kmer_norm = nn.BatchNorm1d(channels // 2 * len(KMERS))
         self.mix = nn.Conv1d(channels // 2 * len(KMERS), channels, 1)
         # Seed 002: hierarchical downsampling to bins: pool, then conv + pool per stage.
         widths = [channels, 48, d_model]
         self.stages = nn.ModuleList([nn.Conv1d(widths[i], widths[i + 1], 5, padding=2) for i in range(len(POOLS) - 1)])
+        self.stage_norms = nn.ModuleList([nn.BatchNorm1d(widths[i + 1]) for i in range(len(POOLS) - 1)])
         self.layers = nn.ModuleList([EncoderLayer(d_model, nhead, 2 * d_model, dropout) for _ in range(layers)])
         self.head = nn.Linear(d_model, len(marks))
         self.register_buffer('div_term', frequencies(d_model))
 
     def forward(self, bases):  # uint8 [batch, bp] -> probs [batch, marks, bp / 100]
         x = self.onehot(bases)
-        x = F.relu(self.mix(torch.cat([F.relu(conv(x)) for conv in self.kmer], dim=1)))
-        x = F.max_pool1d(x, POOLS[0])
-        for conv, pool in zip(self.stages, POOLS[1:]):
-            x = F.max_pool1d(F.relu(conv(x)), pool)
+        x = F.relu(self.kmer_norm(torch.cat([conv(x) for conv in self.kmer], dim=1)))
+        x = F.max_pool1d(F.relu(self.mix(x)), POOLS[0])
+        for conv, norm, pool in zip(self.stages, self.stage_norms, POOLS[1:]):
+            x = F.max_pool1d(F.relu(norm(conv(x))), pool)
         h = x.transpose(1, 2)
         h = h + sinusoidal_positions(h.shape[1], self.div_term)
         for layer in self.layers:
