@@ -8,6 +8,7 @@ import { writeExampleGenome, EXAMPLE_CHROMOSOMES } from '../src/examples/example
 import { formatProbability } from '../src/writers/bedGraph.js';
 import { BigWigWriter, type BigWigOptions } from '../src/writers/bigWigWriter.js';
 import { dataSections } from '../src/writers/bigWigSections.js';
+import { mulberry32 } from '../src/simulate/random.js';
 import { python, runCli, tempDir } from './helpers.js';
 
 /**
@@ -17,18 +18,6 @@ import { python, runCli, tempDir } from './helpers.js';
  */
 
 const BIN = 100;
-
-/** A small deterministic PRNG (mulberry32), so the fixture is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FASTA order; chrA's length is not a multiple of the bin, chrB is shorter than one bin. */
 const GENOME: Chromosome[] = [
@@ -40,7 +29,7 @@ const GENOME: Chromosome[] = [
 
 /** Per-bin values mixing what tracks contain: noise, plateaus, a gap of zeros, extremes. */
 function fixtureValues(chroms: readonly Chromosome[], seed: number): Map<string, Float32Array> {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const out = new Map<string, Float32Array>();
   for (const { name, length } of chroms) {
     const v = new Float32Array(Math.ceil(length / BIN));
