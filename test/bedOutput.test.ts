@@ -103,7 +103,10 @@ test('models --json lists the repository', () => {
   assert.equal(r.status, 0, r.stderr);
   const list = JSON.parse(r.stdout) as { name: string; version: string; labels: string[]; input: { kind: string } }[];
   // Expected straight from the files: every models/<name>/<version>/model.json, in order.
-  const expected = readdirSync(MODELS)
+  // (Files beside the model folders, such as the shared models/transformer.py, are not models.)
+  const expected = readdirSync(MODELS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
     .sort()
     .flatMap((name) =>
       readdirSync(join(MODELS, name))
