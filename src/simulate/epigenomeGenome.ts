@@ -1,5 +1,4 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bp } from '../genome.js';
 import { AtomicFile } from '../writers/atomicFile.js';
@@ -83,8 +82,7 @@ function coverageLines(name: string, lengthBp: Bp, peaks: MarkPeak[], random: Ra
 export async function writeEpigenome(dir: string, options: EpigenomeOptions): Promise<EpigenomeSummary> {
   checkEpigenomeOptions(options);
   await mkdir(dir, { recursive: true });
-  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  const fasta = await FastaWriter.create(join(dir, `.genome.fa.${tag}.tmp`));
+  const fasta = await FastaWriter.create(join(dir, 'genome.fa'));
   const names = ['genome.fa.fai', 'genes.bed', 'motifs.bed', ...MARKS.flatMap((m) => [`${m}.peaks.bed`, `${m}.coverage.bedgraph`]), 'params.json'];
   const files = new Map<string, AtomicFile>();
   for (const n of names) files.set(n, await AtomicFile.create(join(dir, n)));
@@ -115,12 +113,10 @@ export async function writeEpigenome(dir: string, options: EpigenomeOptions): Pr
     }
     const json = { generator: 'genomeinfer simulate --epigenome', seed: options.seed, chromosomeBp: options.chromosomeBp, marks: MARKS, motifs: MOTIFS, layout };
     await file('params.json').write(`${JSON.stringify(json, null, 2)}\n`);
-    await fasta.close();
-    await rename(fasta.tmpPath, join(dir, 'genome.fa'));
+    await fasta.commit();
     for (const f of files.values()) await f.commit();
   } catch (err) {
-    await fasta.close().catch(() => undefined);
-    await rm(fasta.tmpPath, { force: true });
+    await fasta.abort();
     await Promise.all([...files.values()].map((f) => f.abort()));
     throw err;
   }

@@ -1,6 +1,5 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Bp } from '../genome.js';
 import { AtomicFile } from '../writers/atomicFile.js';
 import { FastaWriter, bed6 } from './fastaWriter.js';
@@ -45,8 +44,7 @@ export async function writeRiceGenome(dir: string, options: RiceOptions): Promis
   const kept = IRGSP_CHROMOSOMES.slice(0, options.chromosomes);
   const buffer = new Uint8Array(Math.max(...kept.map((c) => Math.round(c.length * options.scale))));
 
-  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  const fasta = await FastaWriter.create(join(dir, `.genome.fa.${tag}.tmp`));
+  const fasta = await FastaWriter.create(join(dir, 'genome.fa'));
   const text = await Promise.all(RICE_FILES.slice(1).map((f) => AtomicFile.create(join(dir, f))));
   const [faiFile, centromereFile, decoyFile, repeatFile, gapFile, paramsFile] = text as [AtomicFile, AtomicFile, AtomicFile, AtomicFile, AtomicFile, AtomicFile];
   const summary: RiceGenomeSummary = { chromosomes: kept.length, bases: 0, monomerBp: params.centO.monomerBp, decoys: 0, teCopies: 0, gaps: 0 };
@@ -70,12 +68,10 @@ export async function writeRiceGenome(dir: string, options: RiceOptions): Promis
     }
     const json = { generator: 'genomeinfer simulate (rice-like)', seed: options.seed, scale: options.scale, chromosomes: kept.length, params, layout: described };
     await paramsFile.write(`${JSON.stringify(json, null, 2)}\n`);
-    await fasta.close();
-    await rename(fasta.tmpPath, join(dir, 'genome.fa'));
+    await fasta.commit();
     for (const f of text) await f.commit();
   } catch (err) {
-    await fasta.close().catch(() => undefined);
-    await rm(fasta.tmpPath, { force: true });
+    await fasta.abort();
     await Promise.all(text.map((f) => f.abort()));
     throw err;
   }
