@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelRepository } from '../src/models/repository.js';
+import { ModelRepository, modelRef } from '../src/models/repository.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -30,7 +30,7 @@ const model = await new ModelRepository().load(MODEL);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 function pipeline(): { seconds: number; bases: number; maxRssMb: number } {
-  const out = execFileSync(process.execPath, [join(ROOT, 'dist/bench/pipelineRun.js'), fasta, String(WORKERS), join(dir, 'histone.bed'), `${model.manifest.name}@${model.manifest.version}`], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(ROOT, 'dist/bench/pipelineRun.js'), fasta, String(WORKERS), join(dir, 'histone.bed'), modelRef(model.manifest)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelRepository } from '../src/models/repository.js';
+import { ModelRepository, modelRef } from '../src/models/repository.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -19,7 +19,7 @@ const model = await new ModelRepository().load('histone');
 const dir = join(ROOT, '.cache/histone-test', `seed${SEED}`);
 if (!existsSync(join(dir, 'genome.fa.fai'))) cli(['simulate', '--epigenome', '--out', dir, '--seed', SEED, '--chromosomes', CHROMOSOMES]);
 const pred = join(dir, 'predicted.bed');
-cli(['predict', '--model', `${model.manifest.name}@${model.manifest.version}`, '--fasta', join(dir, 'genome.fa'), '--out', pred, '--bedgraph', join(dir, 'predicted.bedgraph')]);
+cli(['predict', '--model', modelRef(model.manifest), '--fasta', join(dir, 'genome.fa'), '--out', pred, '--bedgraph', join(dir, 'predicted.bedgraph')]);
 let pass = true;
 console.log(`eval:histone — ${model.key} on held-out simulated epigenome seed ${SEED} (${CHROMOSOMES} chromosomes), ${model.geometry.binBp}-bp bins`);
 for (const mark of model.manifest.labels) {

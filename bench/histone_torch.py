@@ -21,15 +21,7 @@ model = train.HistoneModel(manifest['labels'], config['channels'], config['d_mod
 model.load_state_dict(torch.load(os.path.join(model_dir, 'model.pt')))
 model.eval()
 genome = train.read_fasta(fasta)
-width = seg_bp + 2 * ctx_bp
-windows = []
-for seq in genome.values():
-    for first in range(0, len(seq), seg_bp):
-        lo = first - ctx_bp
-        w = np.full(width, ord('N'), dtype=np.uint8)
-        a, b = max(0, lo), min(len(seq), lo + width)
-        w[a - lo:b - lo] = seq[a:b]
-        windows.append(w)
+windows = [w for seq in genome.values() for _, w in train.segment_windows(seq, seg_bp // bin_bp, ctx_bp // bin_bp)]
 started = time.time()
 with torch.no_grad():
     for i in range(0, len(windows), 8):

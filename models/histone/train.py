@@ -162,17 +162,25 @@ def crops(genome, labels, chroms, width_bins, rng):
         yield seq, lab
 
 
+def segment_windows(seq, segment_bins, context_bins):
+    """(first core bin, input bases) per segment, as the engine cuts them: fixed cores,
+    context on both sides, N padding outside the chromosome."""
+    n_bins = (len(seq) + BIN_BP - 1) // BIN_BP
+    width = (segment_bins + 2 * context_bins) * BIN_BP
+    for first in range(0, n_bins, segment_bins):
+        lo = (first - context_bins) * BIN_BP
+        window = np.full(width, ord('N'), dtype=np.uint8)
+        a, b = max(0, lo), min(len(seq), lo + width)
+        window[a - lo:b - lo] = seq[a:b]
+        yield first, window
+
+
 def predict_chromosome(model, seq, segment_bins, context_bins, marks):
-    """As the engine with stitch 'crop': fixed cores, context both sides, N padding outside."""
+    """As the engine with stitch 'crop' (forward strand only)."""
     n_bins = (len(seq) + BIN_BP - 1) // BIN_BP
     out = np.zeros((len(marks), n_bins), dtype=np.float32)
-    width = (segment_bins + 2 * context_bins) * BIN_BP
     with torch.no_grad():
-        for first in range(0, n_bins, segment_bins):
-            lo = (first - context_bins) * BIN_BP
-            window = np.full(width, ord('N'), dtype=np.uint8)
-            a, b = max(0, lo), min(len(seq), lo + width)
-            window[a - lo:b - lo] = seq[a:b]
+        for first, window in segment_windows(seq, segment_bins, context_bins):
             p = model(torch.from_numpy(window).unsqueeze(0))[0].numpy()
             core = min(segment_bins, n_bins - first)
             out[:, first:first + core] = p[:, context_bins:context_bins + core]

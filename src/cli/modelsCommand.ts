@@ -1,4 +1,4 @@
-import { ModelRepository } from '../models/repository.js';
+import { ModelRepository, modelRef } from '../models/repository.js';
 import { parseCommandArgs } from './args.js';
 
 export const MODELS_HELP = `usage: genomeinfer models [--json] [--verify] [--models-dir DIR]
@@ -16,7 +16,7 @@ export async function modelsCommand(argv: string[]): Promise<void> {
   });
   const repo = new ModelRepository(args['models-dir']);
   const entries = await repo.list();
-  if (args.verify) for (const e of entries) await repo.load(`${e.name}@${e.version}`);
+  if (args.verify) for (const e of entries) await repo.load(modelRef(e));
   if (args.json) {
     const list = entries.map(({ manifest: m }) => ({ name: m.name, version: m.version, labels: m.labels, input: { kind: m.input.kind } }));
     process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
@@ -24,6 +24,6 @@ export async function modelsCommand(argv: string[]): Promise<void> {
   }
   for (const { manifest: m } of entries) {
     const verified = args.verify ? '  [sha256 + test ok]' : '';
-    process.stdout.write(`${m.name}@${m.version}\t${m.input.kind}\t${m.labels.join(',')}${verified}\n  ${m.description}\n`);
+    process.stdout.write(`${modelRef(m)}\t${m.input.kind}\t${m.labels.join(',')}${verified}\n  ${m.description}\n`);
   }
 }

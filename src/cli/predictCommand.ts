@@ -1,10 +1,9 @@
-import { DEVICES, type Device } from '../inference/executionProvider.js';
 import { InferenceEngine } from '../inference/engine.js';
 import { ModelRepository } from '../models/repository.js';
 import { openGenomeInput } from '../pipeline/genomeInput.js';
 import { runPrediction } from '../pipeline/runPrediction.js';
 import { UsageError } from '../errors.js';
-import { parseCommandArgs, positiveInt } from './args.js';
+import { ENGINE_ARGS, engineOptions, parseCommandArgs } from './args.js';
 import { ProgressBar } from './progressBar.js';
 
 export const PREDICT_HELP = `usage: genomeinfer predict --model NAME[@VERSION] --fasta FILE --out FILE.bed [options]
@@ -35,10 +34,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
     out: { type: 'string' },
     bedgraph: { type: 'string' },
     'bigwig-out': { type: 'string' },
-    workers: { type: 'string' },
-    'threads-per-worker': { type: 'string' },
-    'max-batch': { type: 'string' },
-    device: { type: 'string' },
+    ...ENGINE_ARGS,
     threshold: { type: 'string' },
     'min-region-bp': { type: 'string' },
     'merge-gap-bp': { type: 'string' },
@@ -48,8 +44,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   for (const required of ['model', 'fasta', 'out'] as const) {
     if (!args[required]) throw new UsageError(`predict: --${required} is required (see genomeinfer predict --help)`);
   }
-  const device = (args.device ?? 'auto') as Device;
-  if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, not '${args.device}'`);
+  const engineArgs = engineOptions(args);
   const tracks: Record<string, string> = {};
   for (const t of args.track ?? []) {
     const eq = t.indexOf('=');
@@ -76,10 +71,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   let engine: InferenceEngine | undefined;
   try {
     engine = await InferenceEngine.create({
-      workers: positiveInt('--workers', args.workers),
-      threadsPerWorker: positiveInt('--threads-per-worker', args['threads-per-worker']),
-      maxBatch: positiveInt('--max-batch', args['max-batch']),
-      device,
+      ...engineArgs,
       probeModelPath: model.onnxPath,
       log,
     });

@@ -1,6 +1,5 @@
-import { DEVICES, type Device } from '../inference/executionProvider.js';
 import { UsageError, errorMessage } from '../errors.js';
-import { parseCommandArgs, positiveInt } from './args.js';
+import { ENGINE_ARGS, engineOptions, parseCommandArgs, positiveInt } from './args.js';
 
 export const SERVE_HELP = `usage: genomeinfer serve [options]
 
@@ -36,10 +35,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     'state-dir': { type: 'string' },
     model: { type: 'string', multiple: true },
     'models-dir': { type: 'string' },
-    workers: { type: 'string' },
-    'threads-per-worker': { type: 'string' },
-    'max-batch': { type: 'string' },
-    device: { type: 'string' },
+    ...ENGINE_ARGS,
     'max-upload-bytes': { type: 'string' },
     'max-sync-bp': { type: 'string' },
     'max-sync': { type: 'string' },
@@ -48,8 +44,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     'shutdown-grace-seconds': { type: 'string' },
     'log-level': { type: 'string' },
   });
-  const device = (args.device ?? 'auto') as Device;
-  if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, not '${args.device}'`);
+  const engineArgs = engineOptions(args);
   const logLevel = args['log-level'] ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'`);
   const port = args.port === undefined ? 8080 : Number(args.port);
@@ -71,10 +66,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     stateDir: args['state-dir'] ?? 'genomeinfer-state',
     models: args.model ?? [],
     modelsDir: args['models-dir'],
-    workers: positiveInt('--workers', args.workers),
-    threadsPerWorker: positiveInt('--threads-per-worker', args['threads-per-worker']),
-    maxBatch: positiveInt('--max-batch', args['max-batch']),
-    device,
+    ...engineArgs,
     maxUploadBytes: int('max-upload-bytes', 2 ** 31),
     maxSyncBp: int('max-sync-bp', 50_000_000),
     maxSyncPredictions: positiveInt('--max-sync', args['max-sync']),

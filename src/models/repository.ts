@@ -39,6 +39,11 @@ function compareVersions(a: string, b: string): number {
  * `models/<name>/<version>/{model.onnx, model.json}`, in the spirit of Triton's model
  * repository. Listing parses manifests; loading also verifies weights and the test block.
  */
+/** How a user names one model version: `name@version` (what resolve() takes). */
+export function modelRef(m: { name: string; version: string }): string {
+  return `${m.name}@${m.version}`;
+}
+
 export class ModelRepository {
   constructor(readonly root: string = defaultModelsDir()) {}
 
@@ -76,7 +81,7 @@ export class ModelRepository {
     const candidates = all.filter((e) => e.name === name && (version === undefined || e.version === version));
     const entry = candidates.at(-1);
     if (!entry) {
-      const available = [...new Set(all.map((e) => `${e.name}@${e.version}`))].join(', ') || 'none';
+      const available = [...new Set(all.map(modelRef))].join(', ') || 'none';
       throw new ModelError('model_unknown', `unknown model '${ref}' in ${this.root} (available: ${available})`, 'not_found');
     }
     return entry;

@@ -1,6 +1,6 @@
 import { ModelError, errorMessage } from '../errors.js';
 import type { InferenceEngine } from '../inference/engine.js';
-import type { LoadedModel, ModelEntry, ModelRepository } from '../models/repository.js';
+import { modelRef, type LoadedModel, type ModelEntry, type ModelRepository } from '../models/repository.js';
 import { notFound, unavailable } from './serviceError.js';
 
 export type ModelState = 'loading' | 'ready' | 'refused';
@@ -62,7 +62,7 @@ export class ModelCatalog {
   /** Loads and warms every model; refusals are kept (and logged), not thrown. */
   async loadAll(repository: ModelRepository, engine: InferenceEngine, log: (line: string) => void): Promise<void> {
     for (const s of this.served) {
-      const ref = `${s.entry.name}@${s.entry.version}`;
+      const ref = modelRef(s.entry);
       try {
         const model = await repository.load(ref);
         await engine.warmUp(model);
@@ -85,10 +85,10 @@ export class ModelCatalog {
   /** Why not ready, for /readyz. */
   get notReadyReason(): string {
     if (!this.loadingDone) {
-      const loading = this.served.filter((s) => s.state === 'loading').map((s) => `${s.entry.name}@${s.entry.version}`);
+      const loading = this.served.filter((s) => s.state === 'loading').map((s) => modelRef(s.entry));
       return `models still loading and warming up: ${loading.join(', ')}`;
     }
-    return `no model could be loaded: ${this.served.map((s) => `${s.entry.name}@${s.entry.version}: ${s.error}`).join('; ')}`;
+    return `no model could be loaded: ${this.served.map((s) => `${modelRef(s.entry)}: ${s.error}`).join('; ')}`;
   }
 
   list(name?: string): ModelSummary[] {
@@ -104,10 +104,10 @@ export class ModelCatalog {
     const matching = this.served.filter((s) => s.entry.name === name && (version === undefined || s.entry.version === version));
     const s = matching.at(-1);
     if (!s) {
-      const available = this.served.map((x) => `${x.entry.name}@${x.entry.version}`).join(', ') || 'none';
+      const available = this.served.map((x) => modelRef(x.entry)).join(', ') || 'none';
       throw notFound('model_unknown', `unknown model '${ref}': this server serves ${available}`);
     }
-    const label = `${s.entry.name}@${s.entry.version}`;
+    const label = modelRef(s.entry);
     if (s.state === 'loading') throw unavailable('model_loading', `model ${label} is still loading and warming up; retry shortly`, 5, 'not_ready');
     if (s.state === 'refused') throw unavailable('model_refused', `model ${label} was refused at load: ${s.error}`, 300, 'not_ready');
     return s.loaded!;
@@ -117,7 +117,7 @@ export class ModelCatalog {
   byKey(key: string): LoadedModel {
     const [name, version] = key.split('/', 2);
     if (version === undefined) throw new ModelError('model_unknown', `not a model key: ${key}`, 'not_found');
-    return this.resolve(`${name}@${version}`);
+    return this.resolve(modelRef({ name, version }));
   }
 }
 
@@ -126,7 +126,7 @@ function summarize(s: Served): ModelSummary {
   return {
     name: m.name,
     version: m.version,
-    ref: `${m.name}@${m.version}`,
+    ref: modelRef(m),
     state: s.state,
     ...(s.error ? { error: s.error } : {}),
     description: m.description,
