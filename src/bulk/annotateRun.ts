@@ -1,0 +1,142 @@
+import type { Bp } from '../genome.js';
+import { GenomeinferError, errorMessage } from '../errors.js';
+import type { InferenceEngine } from '../inference/engine.js';
+import { modelRef, type LoadedModel } from '../models/repository.js';
+import type { Progress } from '../pipeline/predictChromosomes.js';
+import { IndexedFastaSource } from '../readers/fastaSource.js';
+import { annotateVariety } from './annotateVariety.js';
+import { clearFailure, recordFailure, type FailureRecord } from './failures.js';
+import type { ManifestEntry } from './manifest.js';
+import { inShard, type Shard } from './shard.js';
+import { markerCovers, readMarker, removePartialRoot } from './varietyOutputs.js';
+
+export interface AnnotateOptions {
+  engine: InferenceEngine;
+  models: readonly LoadedModel[];
+  manifest: readonly ManifestEntry[];
+  outDir: string;
+  shard: Shard;
+  /** Varieties in flight at once (they share the engine's workers). */
+  concurrency: number;
+  /** Tries per variety in this run; input errors (a corrupt FASTA) are not retried. */
+  maxAttempts: number;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface AnnotateResult {
+  /** Varieties in this shard. */
+  selected: number;
+  /** Finished by an earlier run, skipped. */
+  skipped: number;
+  completed: string[];
+  failed: FailureRecord[];
+  /** Stopped by the signal before every variety was tried. */
+  interrupted: boolean;
+  /** Bases run through the models in this run (genome bases × models). */
+  bases: Bp;
+  seconds: number;
+}
+
+/**
+ * The bulk run over one shard of a manifest: skips finished varieties, runs the rest
+ * `concurrency` at a time through every model, retries failures up to `maxAttempts` and
+ * records the ones that still fail, without stopping the others.
+ */
+export async function annotateShard(options: AnnotateOptions): Promise<AnnotateResult> {
+  const started = performance.now();
+  const { models, outDir, log } = options;
+  const keys = models.map((m) => modelRef(m.manifest));
+  const selected = options.manifest.filter((e) => inShard(e.row, options.shard));
+  const pending: ManifestEntry[] = [];
+  for (const entry of selected) {
+    const marker = await readMarker(outDir, entry.variety).catch((err: unknown) => {
+      log(`${entry.variety}: ${errorMessage(err)}; running it again`);
+      return undefined;
+    });
+    if (markerCovers(marker, keys)) continue;
+    pending.push(entry);
+  }
+  const skipped = selected.length - pending.length;
+  log(`shard ${options.shard.index}/${options.shard.count}: ${selected.length} varieties, ${skipped} already finished, ${pending.length} to run with ${keys.join(', ')}`);
+
+  // Progress in bases: every model reads each genome once.
+  const genomeBases = new Map<string, Bp>();
+  for (const e of pending) genomeBases.set(e.variety, await basesOf(e));
+  const basesTotal = [...genomeBases.values()].reduce((s, b) => s + b, 0) * models.length;
+  const done = new Map<string, Bp>();
+  const report = (chrom: string) => {
+    const basesDone = [...done.values()].reduce((s, b) => s + b, 0);
+    options.onProgress?.({ basesDone, basesTotal, chrom });
+  };
+
+  const completed: string[] = [];
+  const failed: FailureRecord[] = [];
+  const queue = [...pending];
+  const runOne = async (entry: ManifestEntry) => {
+    const v = entry.variety;
+    for (let attempt = 1; ; attempt++) {
+      const t0 = performance.now();
+      done.set(v, 0);
+      try {
+        const marker = await annotateVariety(options.engine, models, entry, outDir, {
+          signal: options.signal,
+          onProgress: (b) => {
+            done.set(v, b);
+            report(v);
+          },
+        });
+        done.set(v, marker.bases * models.length);
+        await clearFailure(outDir, v);
+        completed.push(v);
+        const finished = completed.length + failed.length;
+        log(`${v}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s (${(marker.bases / 1e6).toFixed(2)} Mb) [${finished}/${pending.length}]`);
+        report(v);
+        return;
+      } catch (err) {
+        done.set(v, 0);
+        if (options.signal?.aborted) return; // interrupted, not failed: the next run starts it over
+        const kind = err instanceof GenomeinferError ? err.kind : 'internal';
+        const retry = attempt < options.maxAttempts && kind !== 'input';
+        log(`${v}: failed (attempt ${attempt}/${options.maxAttempts}${retry ? ', retrying' : ''}): ${errorMessage(err)}`);
+        if (retry) continue;
+        const record: FailureRecord = {
+          variety: v,
+          attempts: attempt,
+          kind,
+          code: err instanceof GenomeinferError ? err.code : 'internal',
+          message: errorMessage(err),
+        };
+        await recordFailure(outDir, record);
+        failed.push(record);
+        return;
+      }
+    }
+  };
+  const worker = async () => {
+    for (let entry = queue.shift(); entry && !options.signal?.aborted; entry = queue.shift()) await runOne(entry);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, worker));
+  await removePartialRoot(outDir);
+  return {
+    selected: selected.length,
+    skipped,
+    completed,
+    failed,
+    interrupted: Boolean(options.signal?.aborted),
+    bases: [...done.values()].reduce((s, b) => s + b, 0),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Genome size from the index, for progress; 0 when unreadable (the variety's run reports why). */
+async function basesOf(entry: ManifestEntry): Promise<Bp> {
+  try {
+    const fasta = await IndexedFastaSource.open(entry.paths);
+    await fasta.close();
+    return fasta.chromosomes.reduce((s, c) => s + c.length, 0);
+  } catch {
+    return 0;
+  }
+}

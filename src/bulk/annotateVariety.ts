@@ -1,0 +1,94 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { InferenceEngine } from '../inference/engine.js';
+import { modelRef, type LoadedModel } from '../models/repository.js';
+import { openGenomeInput } from '../pipeline/genomeInput.js';
+import type { Progress } from '../pipeline/predictChromosomes.js';
+import { bigWigPaths, runPrediction } from '../pipeline/runPrediction.js';
+import { AtomicFile } from '../writers/atomicFile.js';
+import type { ManifestEntry } from './manifest.js';
+import { MARKER_FILE, partialDir, varietyDir, type MarkerModel, type VarietyMarker } from './varietyOutputs.js';
+
+export interface VarietyRunOptions {
+  signal?: AbortSignal;
+  /** Bases done across this variety's models (each model reads the whole genome once). */
+  onProgress?: (basesDone: number) => void;
+}
+
+/**
+ * One variety through every model, into `DIR/.partial/<variety>/`, then its marker, then one
+ * rename into `DIR/<variety>/`: the variety appears complete or not at all. Leftovers of an
+ * interrupted attempt are removed first. Returns the marker written.
+ */
+export async function annotateVariety(
+  engine: InferenceEngine,
+  models: readonly LoadedModel[],
+  entry: ManifestEntry,
+  outDir: string,
+  options: VarietyRunOptions = {},
+): Promise<VarietyMarker> {
+  const work = partialDir(outDir, entry.variety);
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  try {
+    const markerModels: MarkerModel[] = [];
+    let marker: Omit<VarietyMarker, 'models'> | undefined;
+    let basesBefore = 0;
+    for (const model of models) {
+      const name = model.manifest.name;
+      const input = await openGenomeInput(entry.paths, model);
+      try {
+        marker ??= {
+          variety: entry.variety,
+          fasta: entry.paths.fasta,
+          metadata: entry.metadata,
+          chromosomes: input.fasta.chromosomes.map((c) => ({ name: c.name, length: c.length })),
+          bases: input.fasta.chromosomes.reduce((s, c) => s + c.length, 0),
+        };
+        const labels = model.manifest.labels;
+        await runPrediction(engine, model, input, { bed: join(work, `${name}.bed`), bigWig: join(work, name) }, {
+          signal: options.signal,
+          onProgress: (p: Progress) => options.onProgress?.(basesBefore + p.basesDone),
+        });
+        markerModels.push({
+          key: modelRef(model.manifest),
+          name,
+          labels: [...labels],
+          bed: `${name}.bed`,
+          bigwig: bigWigPaths(name, labels),
+        });
+        basesBefore += marker.bases;
+      } finally {
+        await input.close();
+      }
+    }
+    const done: VarietyMarker = { ...marker!, models: markerModels };
+    const file = await AtomicFile.create(join(work, MARKER_FILE));
+    await file.write(`${JSON.stringify(done, null, 2)}\n`);
+    await file.commit();
+    await replaceDir(work, varietyDir(outDir, entry.variety));
+    return done;
+  } catch (err) {
+    await rm(work, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Renames `from` to `to`. A finished directory already there (made with other models) is moved
+ * aside first and removed after, since rename cannot replace a non-empty directory.
+ */
+async function replaceDir(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+  }
+  const old = join(dirname(from), `${basename(to)}.replaced`);
+  await rm(old, { recursive: true, force: true });
+  await rename(to, old);
+  await rename(from, to);
+  await rm(old, { recursive: true, force: true });
+}

@@ -1,0 +1,49 @@
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AtomicFile } from '../writers/atomicFile.js';
+
+/** A variety that did not finish in a run, with the last attempt's error. */
+export interface FailureRecord {
+  variety: string;
+  attempts: number;
+  /** The error's kind (input, model, device, …; internal for bugs) and stable code. */
+  kind: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * Failures are kept one file per variety under `DIR/.failures/`, so shards running at once on a
+ * shared volume never write the same file; `DIR/failures.tsv` is rebuilt from them (atomically)
+ * at the end of every run. A variety that later finishes loses its record.
+ */
+const FAILURES_DIR = '.failures';
+export const FAILURES_TSV = 'failures.tsv';
+
+export async function recordFailure(outDir: string, record: FailureRecord): Promise<void> {
+  const file = await AtomicFile.create(join(outDir, FAILURES_DIR, `${record.variety}.json`));
+  await file.write(`${JSON.stringify(record)}\n`);
+  await file.commit();
+}
+
+export async function clearFailure(outDir: string, variety: string): Promise<void> {
+  await rm(join(outDir, FAILURES_DIR, `${variety}.json`), { force: true });
+}
+
+/** Rewrites `DIR/failures.tsv` (manifest order) from every shard's records; returns them. */
+export async function writeFailuresTable(outDir: string, manifestOrder: readonly string[]): Promise<FailureRecord[]> {
+  const names = await readdir(join(outDir, FAILURES_DIR)).catch(() => [] as string[]);
+  const byVariety = new Map<string, FailureRecord>();
+  for (const name of names) {
+    if (!name.endsWith('.json') || name.startsWith('.')) continue;
+    const record = JSON.parse(await readFile(join(outDir, FAILURES_DIR, name), 'utf8')) as FailureRecord;
+    byVariety.set(record.variety, record);
+  }
+  const records = manifestOrder.flatMap((v) => byVariety.get(v) ?? []);
+  const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+  const file = await AtomicFile.create(join(outDir, FAILURES_TSV));
+  await file.write('variety\tattempts\tkind\tcode\tmessage\n');
+  for (const r of records) await file.write(`${r.variety}\t${r.attempts}\t${r.kind}\t${r.code}\t${clean(r.message)}\n`);
+  await file.commit();
+  return records;
+}
