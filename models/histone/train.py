@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.dirname(ROOT))
 from transformer import EncoderLayer, frequencies, sinusoidal_positions  # noqa: E402
 BIN_BP = 100
 POOLS = (4, 5, 5)
+MIN_REGION_BINS, MERGE_GAP_BINS = 2, 1  # postprocess min_region_bp and merge_gap_bp, in bins
 KMERS = (5, 9, 15)
 COMPLEMENT = bytes.maketrans(b'ACGTacgtN', b'TGCAtgcaN')
 
@@ -175,13 +176,17 @@ def segment_windows(seq, segment_bins, context_bins):
         yield first, window
 
 
-def predict_chromosome(model, seq, segment_bins, context_bins, marks):
-    """As the engine with stitch 'crop' (forward strand only)."""
+def predict_chromosome(model, seq, segment_bins, context_bins, marks, rc_average=True):
+    """As the engine with stitch 'crop'; with rc_average (the manifest's reverse_complement_average,
+    which export sets) each window is also predicted from its reverse complement, flipped back
+    and averaged."""
     n_bins = (len(seq) + BIN_BP - 1) // BIN_BP
     out = np.zeros((len(marks), n_bins), dtype=np.float32)
     with torch.no_grad():
         for first, window in segment_windows(seq, segment_bins, context_bins):
             p = model(torch.from_numpy(window).unsqueeze(0))[0].numpy()
+            if rc_average:
+                p = (p + model(torch.from_numpy(reverse_complement(window).copy()).unsqueeze(0))[0].numpy()[:, ::-1]) / 2
             core = min(segment_bins, n_bins - first)
             out[:, first:first + core] = p[:, context_bins:context_bins + core]
     return out
@@ -204,14 +209,34 @@ def mcc(y, pred):
     return (tp * tn - fp * fn) / den if den else 0.0
 
 
+def called_bins(p, threshold, min_region_bins=MIN_REGION_BINS, merge_gap_bins=MERGE_GAP_BINS):
+    """The bins inside the regions the engine calls (src/regions/callRegions.ts): runs of bins
+    >= threshold, runs at most merge_gap_bins apart merged, regions shorter than
+    min_region_bins dropped. What `genomeinfer evaluate` scores for MCC."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], (p >= threshold).astype(np.int8), [0]])))
+    runs = []
+    for b0, b1 in zip(edges[::2], edges[1::2]):
+        if runs and b0 - runs[-1][1] <= merge_gap_bins:
+            runs[-1][1] = b1
+        else:
+            runs.append([b0, b1])
+    out = np.zeros(len(p), dtype=bool)
+    for b0, b1 in runs:
+        if b1 - b0 >= min_region_bins:
+            out[b0:b1] = True
+    return out
+
+
 def validate(model, genome, labels, chroms, args, marks):
     model.eval()
-    probs = {c: predict_chromosome(model, genome[c], args.segment, args.context, marks) for c in chroms}
+    probs = {c: predict_chromosome(model, genome[c], args.segment, args.context, marks, not args.forward_only) for c in chroms}
     report = {}
     for m, mark in enumerate(marks):
         y = np.concatenate([labels[c][m] for c in chroms])
         p = np.concatenate([probs[c][m] for c in chroms])
-        best = max(((t, mcc(y, p >= t)) for t in np.arange(0.1, 0.91, 0.05)), key=lambda x: x[1])
+        # MCC of the called regions, as evaluate scores them, over cut-offs 0.10 ... 0.99.
+        grid = np.concatenate([np.arange(0.1, 0.9, 0.05), np.arange(0.9, 0.995, 0.01)])
+        best = max(((t, mcc(y, np.concatenate([called_bins(probs[c][m], t) for c in chroms]))) for t in grid), key=lambda x: x[1])
         report[mark] = {'auc': auc(y, p), 'mcc': best[1], 'threshold': round(float(best[0]), 2)}
     return report
 
@@ -245,8 +270,8 @@ def export(model, marks, report, args, out_dir):
                   'segment_bp': args.segment * BIN_BP, 'bin_bp': BIN_BP, 'context_bp': args.context * BIN_BP,
                   'reverse_complement_average': True},
         'output': {'probabilities': 'probs'},
-        'postprocess': {'threshold': {m: report[m]['threshold'] for m in marks}, 'min_region_bp': 2 * BIN_BP,
-                        'merge_gap_bp': BIN_BP, 'top_n': 0, 'stitch': 'crop'},
+        'postprocess': {'threshold': {m: report[m]['threshold'] for m in marks}, 'min_region_bp': MIN_REGION_BINS * BIN_BP,
+                        'merge_gap_bp': MERGE_GAP_BINS * BIN_BP, 'top_n': 0, 'stitch': 'crop'},
         'test': {'sequence': genome_test, 'expected': [[float('%.7g' % v) for v in row] for row in expected.tolist()], 'atol': 1e-4},
     }
     with open(os.path.join(out_dir, 'model.json'), 'w') as f:
@@ -256,7 +281,7 @@ def export(model, marks, report, args, out_dir):
     with open(os.path.join(out_dir, 'train_config.json'), 'w') as f:
         json.dump({'marks': marks, 'channels': args.channels, 'd_model': args.d_model, 'nhead': args.nhead, 'layers': args.layers,
                    'steps': args.steps, 'batch': args.batch, 'lr': args.lr, 'segment_bins': args.segment, 'context_bins': args.context,
-                   'seed': args.seed, 'init': args.init, 'fasta': args.fasta, 'marks_from': args.mark, 'val_chroms': args.val_chroms,
+                   'seed': args.seed, 'pos_weight_max': args.pos_weight_max, 'init': args.init, 'fasta': args.fasta, 'marks_from': args.mark, 'val_chroms': args.val_chroms,
                    'validation': report}, f, indent=2)
         f.write('\n')
 
@@ -279,6 +304,10 @@ def main():
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--version', default='1')
     ap.add_argument('--out', default=None)
+    ap.add_argument('--pos-weight-max', type=float, default=10.0,
+                    help='cap on the per-mark positive weight (inverse frequency); lower makes false positives on decoys cost more')
+    ap.add_argument('--checkpoint-every', type=int, default=0, help='every N steps: save model.step<N>.pt in the output folder and validate')
+    ap.add_argument('--forward-only', action='store_true', help='validate without reverse-complement averaging (as histone@1 was validated)')
     ap.add_argument('--init', default=None, help='start from these weights (model.pt); with --steps 0, only validate and export')
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -296,7 +325,7 @@ def main():
         model.load_state_dict(torch.load(args.init))
     # Positive bins are rare: weight them by the inverse frequency (capped) per mark.
     freq = np.array([np.concatenate([labels[c][m] for c in train_chroms]).mean() for m in range(len(marks))])
-    pos_weight = torch.tensor(np.clip((1 - freq) / np.maximum(freq, 1e-6), 1, 10), dtype=torch.float32).view(1, -1, 1)
+    pos_weight = torch.tensor(np.clip((1 - freq) / np.maximum(freq, 1e-6), 1, args.pos_weight_max), dtype=torch.float32).view(1, -1, 1)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     warm = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -317,6 +346,12 @@ def main():
         sched.step()
         if step % 50 == 0:
             print(f'step {step} loss {loss.item():.4f} ({time.time() - started:.0f} s)', file=sys.stderr, flush=True)
+        if args.checkpoint_every and step % args.checkpoint_every == 0 and step < args.steps:
+            out_dir = args.out or os.path.join(ROOT, args.version)
+            os.makedirs(out_dir, exist_ok=True)
+            torch.save(model.state_dict(), os.path.join(out_dir, f'model.step{step}.pt'))
+            for m, r in validate(model, genome, labels, args.val_chroms, args, marks).items():
+                print(f'step {step} {m}: validation AUC {r["auc"]:.4f}, MCC {r["mcc"]:.4f} at threshold {r["threshold"]}', file=sys.stderr, flush=True)
     report = validate(model, genome, labels, args.val_chroms, args, marks)
     for m, r in report.items():
         print(f'{m}: validation AUC {r["auc"]:.4f}, MCC {r["mcc"]:.4f} at threshold {r["threshold"]}', file=sys.stderr)
