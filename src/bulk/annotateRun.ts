@@ -65,11 +65,14 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
   const genomeBases = new Map<string, Bp>();
   for (const e of pending) genomeBases.set(e.variety, await basesOf(e));
   const basesTotal = [...genomeBases.values()].reduce((s, b) => s + b, 0) * models.length;
+  // Bases done per variety in flight (or finished), and their running sum.
   const done = new Map<string, Bp>();
-  const report = (chrom: string) => {
-    const basesDone = [...done.values()].reduce((s, b) => s + b, 0);
-    options.onProgress?.({ basesDone, basesTotal, chrom });
+  let basesDone = 0;
+  const setDone = (variety: string, bases: Bp) => {
+    basesDone += bases - (done.get(variety) ?? 0);
+    done.set(variety, bases);
   };
+  const report = (chrom: string) => options.onProgress?.({ basesDone, basesTotal, chrom });
 
   const completed: string[] = [];
   const failed: FailureRecord[] = [];
@@ -78,16 +81,16 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
     const v = entry.variety;
     for (let attempt = 1; ; attempt++) {
       const t0 = performance.now();
-      done.set(v, 0);
+      setDone(v, 0);
       try {
         const marker = await annotateVariety(options.engine, models, entry, outDir, {
           signal: options.signal,
           onProgress: (b) => {
-            done.set(v, b);
+            setDone(v, b);
             report(v);
           },
         });
-        done.set(v, marker.bases * models.length);
+        setDone(v, marker.bases * models.length);
         await clearFailure(outDir, v);
         completed.push(v);
         const finished = completed.length + failed.length;
@@ -95,7 +98,7 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
         report(v);
         return;
       } catch (err) {
-        done.set(v, 0);
+        setDone(v, 0);
         if (options.signal?.aborted) return; // interrupted, not failed: the next run starts it over
         const kind = err instanceof GenomeinferError ? err.kind : 'internal';
         const retry = attempt < options.maxAttempts && kind !== 'input';
@@ -125,7 +128,7 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
     completed,
     failed,
     interrupted: Boolean(options.signal?.aborted),
-    bases: [...done.values()].reduce((s, b) => s + b, 0),
+    bases: basesDone,
     seconds: (performance.now() - started) / 1000,
   };
 }
