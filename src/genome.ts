@@ -16,6 +16,11 @@ export interface SegmentGeometry {
   contextBins: Bins;
 }
 
+/** Total bases of a genome's chromosomes. */
+export function genomeLength(chromosomes: readonly Chromosome[]): Bp {
+  return chromosomes.reduce((sum, c) => sum + c.length, 0);
+}
+
 export function binCount(length: Bp, binBp: Bp): Bins {
   return Math.ceil(length / binBp);
 }

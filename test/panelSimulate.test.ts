@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_COLUMNS } from '../src/simulate/panel.js';
-import { RICE_FILES } from '../src/simulate/riceGenome.js';
+import { RICE_FILES } from '../src/simulate/genomeFiles.js';
 import { runCli, sh, tempDir } from './helpers.js';
 import type { ChromosomeRecord } from '../src/simulate/panel.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IRGSP_CHROMOSOMES, planGenome } from '../src/simulate/riceLayout.js';
-import { RICE_FILES } from '../src/simulate/riceGenome.js';
+import { RICE_FILES } from '../src/simulate/genomeFiles.js';
 import { runCli, sh, tempDir } from './helpers.js';
 
 /** Small genomes: 3 chromosomes at 3% of rice size (~3.4 Mb), ~0.3 s each to write. */

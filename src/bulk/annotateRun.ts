@@ -1,4 +1,4 @@
-import type { Bp } from '../genome.js';
+import { genomeLength, type Bp } from '../genome.js';
 import { GenomeinferError, errorMessage } from '../errors.js';
 import type { InferenceEngine } from '../inference/engine.js';
 import { modelRef, type LoadedModel } from '../models/repository.js';
@@ -7,6 +7,7 @@ import { IndexedFastaSource } from '../readers/fastaSource.js';
 import { annotateVariety } from './annotateVariety.js';
 import { clearFailure, recordFailure, type FailureRecord } from './failures.js';
 import type { ManifestEntry } from './manifest.js';
+import { mapLimit } from './mapLimit.js';
 import { inShard, type Shard } from './shard.js';
 import { markerCovers, readMarker, removePartialRoot } from './varietyOutputs.js';
 
@@ -62,9 +63,8 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
   log(`shard ${options.shard.index}/${options.shard.count}: ${selected.length} varieties, ${skipped} already finished, ${pending.length} to run with ${keys.join(', ')}`);
 
   // Progress in bases: every model reads each genome once.
-  const genomeBases = new Map<string, Bp>();
-  for (const e of pending) genomeBases.set(e.variety, await basesOf(e));
-  const basesTotal = [...genomeBases.values()].reduce((s, b) => s + b, 0) * models.length;
+  let basesTotal = 0;
+  for (const e of pending) basesTotal += (await basesOf(e)) * models.length;
   // Bases done per variety in flight (or finished), and their running sum.
   const done = new Map<string, Bp>();
   let basesDone = 0;
@@ -76,8 +76,8 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
 
   const completed: string[] = [];
   const failed: FailureRecord[] = [];
-  const queue = [...pending];
   const runOne = async (entry: ManifestEntry) => {
+    if (options.signal?.aborted) return;
     const v = entry.variety;
     for (let attempt = 1; ; attempt++) {
       const t0 = performance.now();
@@ -117,10 +117,7 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
       }
     }
   };
-  const worker = async () => {
-    for (let entry = queue.shift(); entry && !options.signal?.aborted; entry = queue.shift()) await runOne(entry);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, worker));
+  await mapLimit(pending, options.concurrency, runOne);
   await removePartialRoot(outDir);
   return {
     selected: selected.length,
@@ -138,7 +135,7 @@ async function basesOf(entry: ManifestEntry): Promise<Bp> {
   try {
     const fasta = await IndexedFastaSource.open(entry.paths);
     await fasta.close();
-    return fasta.chromosomes.reduce((s, c) => s + c.length, 0);
+    return genomeLength(fasta.chromosomes);
   } catch {
     return 0;
   }

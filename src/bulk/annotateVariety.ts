@@ -1,5 +1,6 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { genomeLength } from '../genome.js';
 import type { InferenceEngine } from '../inference/engine.js';
 import { modelRef, type LoadedModel } from '../models/repository.js';
 import { openGenomeInput } from '../pipeline/genomeInput.js';
@@ -43,7 +44,7 @@ export async function annotateVariety(
           fasta: entry.paths.fasta,
           metadata: entry.metadata,
           chromosomes: input.fasta.chromosomes.map((c) => ({ name: c.name, length: c.length })),
-          bases: input.fasta.chromosomes.reduce((s, c) => s + c.length, 0),
+          bases: genomeLength(input.fasta.chromosomes),
         };
         const labels = model.manifest.labels;
         await runPrediction(engine, model, input, { bed: join(work, `${name}.bed`), bigWig: join(work, name) }, {
@@ -63,9 +64,7 @@ export async function annotateVariety(
       }
     }
     const done: VarietyMarker = { ...marker!, models: markerModels };
-    const file = await AtomicFile.create(join(work, MARKER_FILE));
-    await file.write(`${JSON.stringify(done, null, 2)}\n`);
-    await file.commit();
+    await AtomicFile.writeText(join(work, MARKER_FILE), `${JSON.stringify(done, null, 2)}\n`);
     await replaceDir(work, varietyDir(outDir, entry.variety));
     return done;
   } catch (err) {

@@ -21,9 +21,7 @@ const FAILURES_DIR = '.failures';
 export const FAILURES_TSV = 'failures.tsv';
 
 export async function recordFailure(outDir: string, record: FailureRecord): Promise<void> {
-  const file = await AtomicFile.create(join(outDir, FAILURES_DIR, `${record.variety}.json`));
-  await file.write(`${JSON.stringify(record)}\n`);
-  await file.commit();
+  await AtomicFile.writeText(join(outDir, FAILURES_DIR, `${record.variety}.json`), `${JSON.stringify(record)}\n`);
 }
 
 export async function clearFailure(outDir: string, variety: string): Promise<void> {
@@ -41,9 +39,7 @@ export async function writeFailuresTable(outDir: string, manifestOrder: readonly
   }
   const records = manifestOrder.flatMap((v) => byVariety.get(v) ?? []);
   const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
-  const file = await AtomicFile.create(join(outDir, FAILURES_TSV));
-  await file.write('variety\tattempts\tkind\tcode\tmessage\n');
-  for (const r of records) await file.write(`${r.variety}\t${r.attempts}\t${r.kind}\t${r.code}\t${clean(r.message)}\n`);
-  await file.commit();
+  const rows = records.map((r) => `${r.variety}\t${r.attempts}\t${r.kind}\t${r.code}\t${clean(r.message)}\n`);
+  await AtomicFile.writeText(join(outDir, FAILURES_TSV), `variety\tattempts\tkind\tcode\tmessage\n${rows.join('')}`);
   return records;
 }

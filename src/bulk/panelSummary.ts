@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Bp } from '../genome.js';
+import { genomeLength, type Bp } from '../genome.js';
 import { AtomicFile } from '../writers/atomicFile.js';
+import { mapLimit } from './mapLimit.js';
 import { renderCentromereFigure, type CentromereCall, type FigureVariety } from './centromereFigure.js';
 import { readFinishedVariety, type VarietyResults } from './panelSummaryRead.js';
 
@@ -54,7 +55,7 @@ export async function writePanelSummary(outDir: string, varieties: readonly stri
     if (text === null) {
       await rm(path, { force: true });
     } else {
-      await writeAtomically(path, text);
+      await AtomicFile.writeText(path, text);
       files.push(path);
     }
   }
@@ -78,7 +79,7 @@ function centromereTable(varieties: readonly VarietyResults[]): string {
 function marksTable(varieties: readonly VarietyResults[]): string {
   const lines = ['variety\tmark\tpeaks\tcovered_bp\tgenome_bp\tcovered_fraction\tmedian_peak_bp'];
   for (const v of varieties) {
-    const genomeBp = v.chromosomes.reduce((s, c) => s + c.length, 0);
+    const genomeBp = genomeLength(v.chromosomes);
     for (const m of v.marks) {
       const fraction = genomeBp > 0 ? (m.coveredBp / genomeBp).toFixed(6) : '.';
       lines.push(`${v.variety}\t${m.mark}\t${m.peaks}\t${m.coveredBp}\t${genomeBp}\t${fraction}\t${median(m.peakLengths)}`);
@@ -98,29 +99,4 @@ function median(lengths: Float64Array): string {
 
 function figureVariety(v: VarietyResults): FigureVariety {
   return { name: v.variety, chromosomes: v.chromosomes, calls: v.centromere! };
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const file = await AtomicFile.create(path);
-  try {
-    await file.write(text);
-    await file.commit();
-  } catch (err) {
-    await file.abort();
-    throw err;
-  }
-}
-
-/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

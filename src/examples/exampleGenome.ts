@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Bp, Chromosome } from '../genome.js';
+import { genomeLength, type Bp, type Chromosome } from '../genome.js';
 import { mulberry32 } from '../simulate/random.js';
 
 /**
@@ -102,5 +102,5 @@ export async function writeExampleGenome(path: string, chromosomes: Chromosome[]
   const faiHandle = await open(`${path}.fai`, 'w');
   await faiHandle.writeFile(fai.join(''));
   await faiHandle.close();
-  return chromosomes.reduce((s, c) => s + c.length, 0);
+  return genomeLength(chromosomes);
 }

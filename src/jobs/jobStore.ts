@@ -38,16 +38,7 @@ export class JobStore {
   save(job: JobRecord): Promise<void> {
     const snapshot = JSON.stringify(job, null, 2) + '\n';
     const previous = this.writes.get(job.id) ?? Promise.resolve();
-    const write = previous.then(async () => {
-      const file = await AtomicFile.create(join(this.jobDir(job.id), 'job.json'));
-      try {
-        await file.write(snapshot);
-        await file.commit();
-      } catch (err) {
-        await file.abort();
-        throw err;
-      }
-    });
+    const write = previous.then(() => AtomicFile.writeText(join(this.jobDir(job.id), 'job.json'), snapshot));
     const settled = write.catch(() => undefined);
     this.writes.set(job.id, settled);
     void settled.then(() => this.writes.get(job.id) === settled && this.writes.delete(job.id));

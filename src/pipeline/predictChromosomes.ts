@@ -1,4 +1,4 @@
-import type { Bp, Chromosome } from '../genome.js';
+import { genomeLength, type Bp, type Chromosome } from '../genome.js';
 import type { InferenceEngine, SegmentInput } from '../inference/engine.js';
 import type { LoadedModel } from '../models/repository.js';
 import { N_BYTE } from '../encoding/onehot.js';
@@ -44,7 +44,7 @@ export async function* predictChromosomes(
   options: PredictOptions = {},
 ): AsyncGenerator<StitchedChromosome> {
   const chromosomes = input.fasta.chromosomes.filter((c) => c.length > 0);
-  const basesTotal = chromosomes.reduce((s, c) => s + c.length, 0);
+  const basesTotal = genomeLength(chromosomes);
   let basesDone = 0;
   let stopped = false;
   const finished: Promise<StitchedChromosome>[] = [];

@@ -1,3 +1,4 @@
+import { genomeLength } from '../genome.js';
 import { GenomeinferError } from '../errors.js';
 import type { InferenceEngine } from '../inference/engine.js';
 import type { LoadedModel } from '../models/repository.js';
@@ -74,7 +75,7 @@ export class PredictionService {
   }
 }
 
-const totalBases = (input: GenomeInput) => input.fasta.chromosomes.reduce((sum, c) => sum + c.length, 0);
+const totalBases = (input: GenomeInput) => genomeLength(input.fasta.chromosomes);
 
 /** The same typed error, its message naming the client's files instead of server paths. */
 function translated(err: unknown, labels: PathLabels): unknown {

@@ -2,12 +2,10 @@ import { join } from 'node:path';
 import type { Bp } from '../genome.js';
 import { UsageError } from '../errors.js';
 import { AtomicFile } from '../writers/atomicFile.js';
-import { buildGenomeSequences, synthesizeChromosome } from './chromosomeSynth.js';
-import { FastaWriter, bed6 } from './fastaWriter.js';
-import { drawGenomeParams } from './genomeParams.js';
+import { GenomeFiles, chromosomeTruth, type TruthFeature } from './genomeFiles.js';
 import { MAX_INDEL_BP, drawVariety, planVarietyChromosome, type Variety, type VarietyChromosome } from './panelVariety.js';
-import { RICE_FILES } from './riceGenome.js';
-import { IRGSP_CHROMOSOMES, checkRiceOptions, planChromosome, type ChromosomePlan, type Interval, type RiceOptions } from './riceLayout.js';
+import { riceBase } from './riceGenome.js';
+import type { ChromosomePlan, RiceOptions } from './riceLayout.js';
 import { GrowableBytes, SMALL_SPACING_BP, applyVariants, type VariantCounts } from './sequenceVariants.js';
 
 /**
@@ -44,9 +42,6 @@ export function varietyNames(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `V${String(i + 1).padStart(width, '0')}`);
 }
 
-/** A truth interval in base coordinates with its BED6 fields. */
-type Feature = Interval & { name: string; score: number; strand: string };
-
 /** One chromosome of a variety's params.json: what was changed, in base and variety coordinates. */
 export interface ChromosomeRecord {
   name: string;
@@ -65,39 +60,30 @@ class VarietyFiles {
   private constructor(
     readonly variety: Variety,
     private readonly options: RiceOptions,
-    private readonly fasta: FastaWriter,
-    private readonly text: AtomicFile[],
+    private readonly files: GenomeFiles,
   ) {}
 
   static async create(dir: string, variety: Variety, options: RiceOptions): Promise<VarietyFiles> {
-    const fasta = await FastaWriter.create(join(dir, variety.name, 'genome.fa'));
-    try {
-      return new VarietyFiles(variety, options, fasta, await Promise.all(RICE_FILES.slice(1).map((f) => AtomicFile.create(join(dir, variety.name, f)))));
-    } catch (err) {
-      await fasta.abort();
-      throw err;
-    }
+    return new VarietyFiles(variety, options, await GenomeFiles.create(join(dir, variety.name)));
   }
 
   /** One chromosome: the variety's sequence, and the base's truth carried over through the variants' coordinate map. */
   async write(plan: ChromosomePlan, derived: VarietyChromosome, variants: VariantCounts, seq: Uint8Array, familyNames: string[]): Promise<void> {
-    const [fai, centromeres, decoys, repeats, gaps] = this.text as [AtomicFile, AtomicFile, AtomicFile, AtomicFile, AtomicFile];
-    const bed = (features: Feature[]) =>
-      features
-        .map((f) => {
-          const at = variants.map.interval(f);
-          return at ? bed6(plan.name, at.startBp, at.endBp, f.name, f.score, f.strand) : '';
-        })
-        .join('');
-    const description = `simulated rice-like variety ${this.variety.name} (genomeinfer simulate --panel, base seed ${this.options.seed}, scale ${this.options.scale})`;
-    await fai.write(await this.fasta.write(plan.name, description, seq));
     const c = plan.centromere;
-    await centromeres.write(bed([{ ...c, name: 'centromere', score: 1000, strand: '.' }]));
     const kept = plan.decoys.filter((d) => !derived.lostDecoys.includes(d));
-    await decoys.write(bed(kept.map((d) => ({ ...d, name: d.kind, score: 0, strand: '.' }))));
-    const copies = [...c.crrCopies, ...plan.teCopies].sort((x, y) => x.startBp - y.startBp);
-    await repeats.write(bed(copies.map((t) => ({ startBp: t.startBp, endBp: t.startBp + t.lengthBp, name: familyNames[t.family]!, score: Math.round(t.divergence * 1000), strand: t.strand }))));
-    await gaps.write(bed(plan.gaps.map((g) => ({ ...g, name: 'gap', score: 0, strand: '.' }))));
+    const base = chromosomeTruth(plan, familyNames, kept);
+    const moveAll = (features: TruthFeature[]) =>
+      features.flatMap((f) => {
+        const at = variants.map.interval(f);
+        return at ? [{ ...f, startBp: at.startBp, endBp: at.endBp }] : [];
+      });
+    const description = `simulated rice-like variety ${this.variety.name} (genomeinfer simulate --panel, base seed ${this.options.seed}, scale ${this.options.scale})`;
+    await this.files.addChromosome(plan.name, description, seq, {
+      centromeres: moveAll(base.centromeres),
+      decoys: moveAll(base.decoys),
+      repeats: moveAll(base.repeats),
+      gaps: moveAll(base.gaps),
+    });
 
     const moved = variants.map.interval(c)!;
     this.chromosomes.push({
@@ -122,7 +108,7 @@ class VarietyFiles {
   async commit(): Promise<void> {
     const { variety: v, options } = this;
     const sum = (key: 'snps' | 'indels') => this.chromosomes.reduce((s, c) => s + c[key], 0);
-    const json = {
+    await this.files.commit({
       generator: 'genomeinfer simulate --panel (a variety of the rice-like genome)',
       variety: v.name,
       index: v.index,
@@ -131,15 +117,11 @@ class VarietyFiles {
       snps: sum('snps'),
       indels: sum('indels'),
       chromosomes: this.chromosomes,
-    };
-    await this.text[5]!.write(`${JSON.stringify(json, null, 2)}\n`);
-    await this.fasta.commit();
-    for (const f of this.text) await f.commit();
+    });
   }
 
-  async abort(): Promise<void> {
-    await this.fasta.abort();
-    await Promise.all(this.text.map((f) => f.abort()));
+  abort(): Promise<void> {
+    return this.files.abort();
   }
 
   manifestRow(): string {
@@ -159,32 +141,25 @@ class VarietyFiles {
 }
 
 export async function writePanel(dir: string, options: PanelOptions): Promise<PanelSummary> {
-  checkRiceOptions(options);
+  const base = riceBase(options);
   if (!Number.isInteger(options.varieties) || options.varieties < 1 || options.varieties > MAX_VARIETIES) {
     throw new UsageError(`--panel must be 1…${MAX_VARIETIES} varieties, not '${options.varieties}'`);
   }
-  const params = drawGenomeParams(options.seed);
-  const sequences = buildGenomeSequences(params, options.seed);
-  const familyNames = params.transposons.families.map((f) => f.name);
-  const kept = IRGSP_CHROMOSOMES.slice(0, options.chromosomes);
-  const buffer = new Uint8Array(Math.max(...kept.map((c) => Math.round(c.length * options.scale))));
   const out = new GrowableBytes();
   const varieties = varietyNames(options.varieties).map((name, i) => drawVariety(options.seed, i + 1, name));
-  const summary: PanelSummary = { varieties: varieties.length, chromosomes: kept.length, bases: 0, snps: 0, indels: 0 };
+  const summary: PanelSummary = { varieties: varieties.length, chromosomes: base.chromosomes, bases: 0, snps: 0, indels: 0 };
   const manifest = await AtomicFile.create(join(dir, 'manifest.tsv'));
   let open: VarietyFiles[] = [];
   try {
     await manifest.write(`${MANIFEST_COLUMNS.join('\t')}\n`);
     for (let b = 0; b < varieties.length; b += BATCH) {
       for (const v of varieties.slice(b, b + BATCH)) open.push(await VarietyFiles.create(dir, v, options));
-      for (let i = 0; i < kept.length; i++) {
-        const plan = planChromosome(params, options, i);
-        const base = buffer.subarray(0, plan.lengthBp);
-        synthesizeChromosome(base, plan, params, sequences, options.seed);
+      for (let i = 0; i < base.chromosomes; i++) {
+        const { plan, seq } = base.chromosome(i);
         for (const files of open) {
-          const derived = planVarietyChromosome(files.variety, options.seed, plan, base, params);
-          const variants = applyVariants(base, derived.edits, derived.smallVariants, derived.random, out);
-          await files.write(plan, derived, variants, out.view(), familyNames);
+          const derived = planVarietyChromosome(files.variety, options.seed, plan, seq, base.params);
+          const variants = applyVariants(seq, derived.edits, derived.smallVariants, derived.random, out);
+          await files.write(plan, derived, variants, out.view(), base.familyNames);
           summary.bases += variants.lengthBp;
           summary.snps += variants.snps;
           summary.indels += variants.indels;

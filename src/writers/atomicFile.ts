@@ -31,6 +31,18 @@ export class AtomicFile {
     return f;
   }
 
+  /** A whole small file (a JSON record, a table) written at once, atomically. */
+  static async writeText(path: string, text: string): Promise<void> {
+    const file = await AtomicFile.create(path);
+    try {
+      await file.write(text);
+      await file.commit();
+    } catch (err) {
+      await file.abort();
+      throw err;
+    }
+  }
+
   /**
    * Writes a chunk, waiting for the stream to drain when its buffer is full. A byte chunk is
    * held by the stream until flushed: the caller must not reuse it.
