@@ -8,8 +8,8 @@ import { runCli, sh, tempDir } from './helpers.js';
 
 /** Small genomes: 3 chromosomes at 3% of rice size (~3.4 Mb), ~0.3 s each to write. */
 const SMALL = ['--scale', '0.03', '--chromosomes', '3'];
-/** Seed 5 has every decoy kind and CRR insertions in its first three chromosomes at this scale. */
-const SEED = '5';
+/** Seed 30 has every decoy kind and CRR insertions in its first three chromosomes at this scale. */
+const SEED = '30';
 
 let tmp: ReturnType<typeof tempDir>;
 let a: string;
@@ -26,7 +26,7 @@ function simulate(name: string, args: string[]): string {
   const dir = join(tmp.dir, name);
   const r = runCli(['simulate', '--out', dir, ...args]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /^genomeinfer: wrote .*genome\.fa .* chromosomes, .* Mb, CentO monomer \d+ bp, .*\n$/);
+  assert.match(r.stderr, /^genomeinfer: wrote .*genome\.fa .* chromosomes, .* Mb, CentO monomer \d+ bp \(case [a-z-]+\), .*\n$/);
   return dir;
 }
 
@@ -82,10 +82,10 @@ after(() => tmp.cleanup());
 
 test('rice-like genome: same seed and options → byte-identical files; another seed differs; fewer chromosomes are a prefix', () => {
   const b = simulate('b', ['--seed', SEED, ...SMALL]);
-  const c = simulate('c', ['--seed', '6', ...SMALL]);
+  const c = simulate('c', ['--seed', '31', ...SMALL]);
   const two = simulate('two', ['--seed', SEED, '--scale', '0.03', '--chromosomes', '2']);
   for (const f of RICE_FILES) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs between identical runs`);
-  for (const f of ['genome.fa', 'params.json', 'centromeres.bed']) assert.ok(!readFileSync(join(a, f)).equals(readFileSync(join(c, f))), `${f} is the same for seeds 5 and 6`);
+  for (const f of ['genome.fa', 'params.json', 'centromeres.bed']) assert.ok(!readFileSync(join(a, f)).equals(readFileSync(join(c, f))), `${f} is the same for seeds 30 and 31`);
   // Each chromosome has its own random streams: chr1–chr2 do not depend on whether chr3 is made.
   for (const f of ['genome.fa', 'centromeres.bed', 'repeats.bed', 'gaps.bed']) {
     const whole = readFileSync(join(a, f));
@@ -93,9 +93,10 @@ test('rice-like genome: same seed and options → byte-identical files; another 
     assert.ok(part.length < whole.length && whole.subarray(0, part.length).equals(part), `${f} of 2 chromosomes is not a prefix of 3`);
   }
   const params = JSON.parse(readFileSync(join(a, 'params.json'), 'utf8'));
-  assert.equal(params.seed, 5);
+  assert.equal(params.seed, 30);
+  assert.equal(params.case, 'mixed');
   assert.equal(params.layout.length, 3);
-  assert.ok(params.params.centO.monomerBp >= 140 && params.params.centO.monomerBp <= 180);
+  assert.ok(params.params.centO.monomerBp >= 100 && params.params.centO.monomerBp <= 1000);
 });
 
 test('rice-like genome: .fai equals samtools faidx; BEDs are BED6, sorted for bedtools, inside the chromosomes', () => {
@@ -147,9 +148,11 @@ test('rice-like genome: the centromere is a tandem array at the monomer length w
     assert.ok(atMonomer > 0.55, `${r.chrom} centromere: ${atMonomer.toFixed(3)} identity at +${monomerBp}`);
     assert.ok(offPeriod < 0.4, `${r.chrom} centromere: ${offPeriod.toFixed(3)} identity at +${monomerBp + 7}`);
     // Higher-order repeat: whole HORs are copied with less divergence than the monomers within one.
-    const horBp: number = params.layout.find((c: { name: string }) => c.name === r.chrom).centromere.horBp;
-    const atHor = periodMatch(seq, r.start, r.end, horBp, repeats.get(r.chrom)!);
-    assert.ok(atHor > atMonomer + 0.05, `${r.chrom} centromere: ${atHor.toFixed(3)} identity at the HOR (+${horBp}) vs ${atMonomer.toFixed(3)} at the monomer`);
+    const { horBp, horMonomers } = params.layout.find((c: { name: string }) => c.name === r.chrom).centromere;
+    if (horMonomers > 1) {
+      const atHor = periodMatch(seq, r.start, r.end, horBp, repeats.get(r.chrom)!);
+      assert.ok(atHor > atMonomer, `${r.chrom} centromere: ${atHor.toFixed(3)} identity at the HOR (+${horBp}) vs ${atMonomer.toFixed(3)} at the monomer`);
+    }
     const background = periodMatch(seq, 0, seq.length, monomerBp, annotated.get(r.chrom)!);
     assert.ok(background < 0.35, `${r.chrom} background: ${background.toFixed(3)} identity at +${monomerBp}`);
   }

@@ -5,6 +5,7 @@ import type { Chromosome } from '../genome.js';
 import { UsageError } from '../errors.js';
 import { IRGSP_CHROMOSOMES, MIN_CHROMOSOME_BP } from '../simulate/riceLayout.js';
 import { writeRiceGenome } from '../simulate/riceGenome.js';
+import { SATELLITE_CASES, isSatelliteCase } from '../simulate/satelliteCases.js';
 import { MANIFEST_COLUMNS, MAX_VARIETIES, writePanel } from '../simulate/panel.js';
 import { MAX_INDEL_BP } from '../simulate/panelVariety.js';
 import { writeEpigenome } from '../simulate/epigenomeGenome.js';
@@ -61,11 +62,13 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     seed: { type: 'string' },
     scale: { type: 'string' },
     panel: { type: 'string' },
+    case: { type: 'string' },
   });
   if (!args.out) throw new UsageError('simulate: --out DIR is required');
   if (args.example && args.epigenome) throw new UsageError('simulate: --example and --epigenome are different genomes; pick one');
   if (args['chromosome-bp'] !== undefined && !args.epigenome) throw new UsageError('simulate: --chromosome-bp is for --epigenome');
   if (args.panel !== undefined && (args.example || args.epigenome)) throw new UsageError('simulate: --panel derives varieties of the rice-like genome, not of --example or --epigenome');
+  if (args.case !== undefined && (args.example || args.epigenome)) throw new UsageError('simulate: --case is for the rice-like genome, not --example or --epigenome');
   if (args.epigenome) return simulateEpigenome(args.out, args);
   if (!args.example) return simulateRice(args.out, args);
   if (args.scale !== undefined) throw new UsageError('simulate: --scale is for the rice-like genome, not --example');
@@ -83,7 +86,8 @@ export async function simulateCommand(argv: string[]): Promise<void> {
   process.stderr.write(`genomeinfer: wrote ${path} (+ .fai): ${chromosomes.length} chromosomes, ${(bases / 1e6).toFixed(2)} Mb\n`);
 }
 
-async function simulateRice(dir: string, args: { seed?: string; scale?: string; chromosomes?: string; panel?: string }): Promise<void> {
+async function simulateRice(dir: string, args: { seed?: string; scale?: string; chromosomes?: string; panel?: string; case?: string }): Promise<void> {
+  if (args.case !== undefined && !isSatelliteCase(args.case)) throw new UsageError(`--case must be one of ${SATELLITE_CASES.join(', ')}, not '${args.case}'`);
   const scale = args.scale === undefined ? 1 : Number(args.scale);
   if (args.scale !== undefined && (args.scale.trim() === '' || !Number.isFinite(scale))) throw new UsageError(`--scale must be a number in (0, 1], not '${args.scale}'`);
   if (args.chromosomes !== undefined && !/^\d+$/.test(args.chromosomes)) {
@@ -93,6 +97,7 @@ async function simulateRice(dir: string, args: { seed?: string; scale?: string; 
     seed: positiveInt('--seed', args.seed) ?? 1,
     scale,
     chromosomes: positiveInt('--chromosomes', args.chromosomes) ?? IRGSP_CHROMOSOMES.length,
+    satelliteCase: args.case !== undefined && isSatelliteCase(args.case) ? args.case : 'mixed',
   };
   const started = performance.now();
   if (args.panel !== undefined) {
@@ -107,7 +112,7 @@ async function simulateRice(dir: string, args: { seed?: string; scale?: string; 
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(
     `genomeinfer: wrote ${join(dir, 'genome.fa')} (+ .fai, centromeres/decoys/repeats/gaps BEDs, params.json): ` +
-      `${s.chromosomes} chromosomes, ${(s.bases / 1e6).toFixed(2)} Mb, CentO monomer ${s.monomerBp} bp, ` +
+      `${s.chromosomes} chromosomes, ${(s.bases / 1e6).toFixed(2)} Mb, CentO monomer ${s.monomerBp} bp (case ${s.satelliteCase}), ` +
       `${s.decoys} decoy arrays, ${s.teCopies} TE copies, ${s.gaps} gaps in ${seconds.toFixed(1)} s\n`,
   );
 }

@@ -1,7 +1,7 @@
 import { Random, deriveSeed } from './random.js';
 import { STREAM, type GenomeParams } from './genomeParams.js';
 import type { ChromosomePlan, DecoyKind } from './riceLayout.js';
-import { arrayUnit, build45SUnit, build5SUnit, buildHorUnit, writeTandemArray, type ArrayUnit } from './satelliteArray.js';
+import { arrayUnit, build45SUnit, build5SUnit, buildHorUnit, substitutedVariant, writeTandemArray, type ArrayUnit } from './satelliteArray.js';
 import { BASE_N, fillBackground, randomSequence, type Divergence } from './sequenceSynth.js';
 import { buildConsensus, writeTeCopy, type Consensus } from './transposons.js';
 
@@ -17,13 +17,14 @@ export function buildGenomeSequences(params: GenomeParams, seed: number): Genome
   const monomer = randomSequence(params.centO.monomerBp, params.centO.monomerGc, random);
   const consensus = params.transposons.families.map((f) => buildConsensus(f, random));
   const { subtelomeric, rDNA5S, rDNA45S } = params.decoys;
+  const units = new Random(deriveSeed(seed, STREAM.decoyUnits));
   return {
     monomer,
     consensus,
     decoyUnits: {
-      subtelomeric_satellite: arrayUnit(randomSequence(subtelomeric.unitBp, subtelomeric.gc, random)),
-      rDNA_5S: build5SUnit(rDNA5S.unitBp, random),
-      rDNA_45S: build45SUnit(rDNA45S.unitBp, random),
+      subtelomeric_satellite: arrayUnit(randomSequence(subtelomeric.unitBp, subtelomeric.gc, units)),
+      rDNA_5S: build5SUnit(rDNA5S.unitBp, rDNA5S.geneBp, units),
+      rDNA_45S: build45SUnit(rDNA45S.unitBp, rDNA45S.subrepeatBp, rDNA45S.subrepeats, units),
     },
   };
 }
@@ -49,7 +50,10 @@ export function synthesizeChromosome(out: Uint8Array, plan: ChromosomePlan, para
 
   const cen = plan.centromere;
   const c = params.centO;
-  const hor = buildHorUnit(sequences.monomer, cen.horMonomers, c.monomerDivergence, random);
+  // The chromosome's own monomer and HOR, from their own stream.
+  const unitRandom = new Random(deriveSeed(seed, STREAM.chromosomeMonomer, plan.index));
+  const monomer = substitutedVariant(sequences.monomer, c.chromosomeDivergence, unitRandom);
+  const hor = buildHorUnit(monomer, cen.horMonomers, c.monomerDivergence, unitRandom);
   writeTandemArray(out, cen.blocks, { unit: hor, copyDivergence: arrayDivergence(c.horCopyDivergence, hor.forward.length, c.horIndelRate), edgeAging: c.edgeAging }, random);
   const families = params.transposons.families;
   for (const copy of cen.crrCopies) writeTeCopy(out, copy, families[copy.family]!, sequences.consensus[copy.family]!, random, false);

@@ -3,7 +3,8 @@ import { UsageError } from '../errors.js';
 import { Random, deriveSeed, round4 } from './random.js';
 import { STREAM, drawGenomeParams, type GenomeParams } from './genomeParams.js';
 import type { ArrayBlock } from './satelliteArray.js';
-import { drawCopyDivergence, drawCopyShape, planTeCopies, type TeCopy } from './transposons.js';
+import type { RdnaLocus, SatelliteCase } from './satelliteCases.js';
+import { drawCopyDivergence, drawCopyShape, planTeCopies, type TeCopy, type TeFamily } from './transposons.js';
 
 /**
  * Plans a rice-like genome: where each chromosome's centromeric array, decoy arrays, assembly
@@ -36,6 +37,8 @@ export const MIN_CHROMOSOME_BP = 20_000;
 const SPACING_BP = 200;
 /** A centromeric array takes at most 1/4 of its chromosome (only binds on scaled genomes). */
 const CENTROMERE_MAX_FRACTION = 4;
+/** A decoy array takes at most 1/10 of its chromosome. */
+const DECOY_MAX_FRACTION = 10;
 
 export interface RiceOptions {
   seed: number;
@@ -47,6 +50,14 @@ export interface RiceOptions {
   scale: number;
   /** Keep the first N of the 12 chromosomes. */
   chromosomes: number;
+  /** Which row of issue 11's table the genome must show (default `mixed`: drawn). */
+  satelliteCase?: SatelliteCase;
+}
+
+/** The genome parameters for these options (the case's rDNA loci depend on the chromosomes made). */
+export function riceParams(options: RiceOptions): GenomeParams {
+  const names = IRGSP_CHROMOSOMES.slice(0, options.chromosomes).map((c) => c.name);
+  return drawGenomeParams(options.seed, options.satelliteCase ?? 'mixed', names);
 }
 
 export type DecoyKind = 'subtelomeric_satellite' | 'rDNA_5S' | 'rDNA_45S';
@@ -65,6 +76,7 @@ export interface DecoyPlan extends Interval {
 export interface CentromerePlan extends Interval {
   /** Where the array's middle was aimed, as a fraction of the chromosome. */
   centerFraction: number;
+  /** Monomers per repeat unit: the HOR size, 1 for a plain monomer array. */
   horMonomers: number;
   blocks: ArrayBlock[];
   /** CRR insertions inside the array (family = the CRR family's index). */
@@ -157,52 +169,118 @@ function planBlocks(startBp: Bp, endBp: Bp, meanBlockBp: Bp, minBlockBp: Bp, ran
   return bounds.slice(1).map((e, i) => ({ startBp: bounds[i]!, endBp: e, strand: random.chance(0.5) ? '+' : '-' }));
 }
 
-function planCentromere(params: GenomeParams, lengthBp: Bp, random: Random): CentromerePlan {
+/**
+ * A centromere array may not exceed a quarter of its chromosome; in the rdna-decoy case it
+ * also stays below 0.8 × the smallest 5S array as planned, so every 5S array out-sizes every
+ * centromere even on a scaled genome.
+ */
+function centromereCapBp(params: GenomeParams, options: RiceOptions, lengthBp: Bp): Bp {
+  let cap = Math.floor(lengthBp / CENTROMERE_MAX_FRACTION);
+  if (params.centO.case === 'rdna-decoy') {
+    for (const locus of params.decoys.rDNA5S.loci) {
+      const chromosome = IRGSP_CHROMOSOMES.find((c) => c.name === locus.chromosome)!;
+      cap = Math.min(cap, Math.floor(0.8 * rdnaArrayBp(locus, params.decoys.rDNA5S.unitBp, Math.round(chromosome.length * options.scale))));
+    }
+  }
+  return cap;
+}
+
+function planCentromere(params: GenomeParams, options: RiceOptions, index: number, lengthBp: Bp): CentromerePlan {
+  // Its own stream: the centromere's draws do not shift the decoys', gaps' and TEs' (layout stream).
+  const random = new Random(deriveSeed(options.seed, STREAM.centromere, index));
   const c = params.centO;
-  const horMonomers = random.int(...c.horMonomers);
+  const horMonomers = !c.hor ? 1 : random.chance(c.dimerProbability) ? 2 : random.int(...c.horMonomers);
   const horBp = horMonomers * c.monomerBp;
   const fullArrayBp = random.logUniform(...c.arrayBp);
   const minArrayBp = Math.max(20 * c.monomerBp, 3 * horBp);
-  const arrayBp = Math.min(Math.max(minArrayBp, Math.round(fullArrayBp)), Math.floor(lengthBp / CENTROMERE_MAX_FRACTION));
+  const arrayBp = Math.max(minArrayBp, Math.min(Math.round(fullArrayBp), centromereCapBp(params, options, lengthBp)));
   // Rice centromeres sit mostly 30–60% along; a few chromosomes (chr4, chr9) are nearer an end.
   const centerFraction = round4(random.chance(0.85) ? random.uniform(0.3, 0.6) : random.uniform(0.1, 0.3));
   const lo = Math.floor(lengthBp * 0.05);
   const startBp = Math.min(Math.max(lo, Math.round(centerFraction * lengthBp - arrayBp / 2)), lengthBp - lo - arrayBp);
   const endBp = startBp + arrayBp;
   const blocks = planBlocks(startBp, endBp, c.meanBlockBp, 2 * horBp, random);
-
   const crr = params.transposons.families.findIndex((f) => f.teClass === 'CRR');
-  const crrFamily = params.transposons.families[crr]!;
-  const wanted = Math.min(8, Math.max(1, Math.round((fullArrayBp / 100_000) * c.crrPer100Kb)));
-  // Arrays capped on a small chromosome keep CRR to a quarter of their length so the satellite still dominates.
-  const n = Math.min(wanted, Math.floor((0.25 * arrayBp) / crrFamily.consensusBp));
-  const crrCopies: TeCopy[] = [];
-  for (let i = 0; i < n; i++) {
-    const shape = drawCopyShape(crrFamily, random);
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const s = random.int(startBp + horBp, Math.max(startBp + horBp, endBp - horBp - shape.lengthBp));
-      const e = s + shape.lengthBp;
-      if (e > endBp - horBp) break;
-      if (crrCopies.every((o) => e + 50 <= o.startBp || s >= o.startBp + o.lengthBp + 50)) {
-        crrCopies.push({ family: crr, startBp: s, ...shape, strand: random.chance(0.5) ? '+' : '-', divergence: drawCopyDivergence(crrFamily, random) });
+  const crrCopies = planCrrCopies(params, crr, { startBp, endBp }, horBp, random);
+  return { startBp, endBp, centerFraction, horMonomers, blocks, crrCopies };
+}
+
+/** Satellite kept at each end of an array: CRR never sits at its edge, where the array must read as satellite. */
+function arrayEdgeBp(arrayBp: Bp, horBp: Bp): Bp {
+  return Math.max(2 * horBp, Math.min(5_000, Math.floor(0.05 * arrayBp)));
+}
+
+/**
+ * CRR retrotransposons inside the array. Normally about crrPer100Kb copies per 100 kb (every
+ * few tens of kb), at most a quarter of the array; in CRR-rich arrays, copies until CRR makes
+ * up a share of the array drawn in crrFraction (rice chr8: only ~63 kb of its 142 kb is CentO).
+ * The satellite between copies is cut at random, each stretch at least one HOR.
+ */
+function planCrrCopies(params: GenomeParams, crr: number, array: Interval, horBp: Bp, random: Random): TeCopy[] {
+  const c = params.centO;
+  const family = params.transposons.families[crr]!;
+  const arrayBp = array.endBp - array.startBp;
+  const edgeBp = arrayEdgeBp(arrayBp, horBp);
+  const satelliteNeeded = (copies: number) => 2 * edgeBp + Math.max(0, copies - 1) * horBp;
+  const shapes: { templateStartBp: Bp; lengthBp: Bp }[] = [];
+  let crrBp = 0;
+  if (c.crrFraction) {
+    const targetBp = Math.ceil(random.uniform(...c.crrFraction) * arrayBp);
+    while (crrBp < targetBp) {
+      const shape = drawCopyShape(family, random);
+      if (crrBp + shape.lengthBp + satelliteNeeded(shapes.length + 1) > arrayBp) {
+        // Too long to fit: a fragment that makes up the rest, if anything fits.
+        const fitBp = Math.min(family.consensusBp, targetBp - crrBp, arrayBp - crrBp - satelliteNeeded(shapes.length + 1));
+        if (fitBp >= 50) shapes.push(fragment(family, fitBp, random)), (crrBp += fitBp);
         break;
       }
+      shapes.push(shape);
+      crrBp += shape.lengthBp;
+    }
+  } else {
+    const wanted = Math.max(1, Math.round((arrayBp / 100_000) * c.crrPer100Kb));
+    for (let i = 0; i < wanted; i++) {
+      const shape = drawCopyShape(family, random);
+      // Arrays capped on a small chromosome keep CRR to a quarter of their length so the satellite still dominates.
+      if (crrBp + shape.lengthBp > 0.25 * arrayBp || crrBp + shape.lengthBp + satelliteNeeded(shapes.length + 1) > arrayBp) continue;
+      shapes.push(shape);
+      crrBp += shape.lengthBp;
     }
   }
-  crrCopies.sort((a, b) => a.startBp - b.startBp);
-  return { startBp, endBp, centerFraction, horMonomers, blocks, crrCopies };
+  // Split the satellite among the stretches around the copies: the minimum each, the rest at random.
+  const stretches = shapes.length + 1;
+  const weights = Array.from({ length: stretches }, () => random.exponential(1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const extraBp = arrayBp - crrBp - satelliteNeeded(shapes.length);
+  const satelliteBp = weights.map((w, i) => (i === 0 || i === stretches - 1 ? edgeBp : horBp) + Math.floor((extraBp * w) / total));
+  const copies: TeCopy[] = [];
+  let at = array.startBp + satelliteBp[0]!;
+  shapes.forEach((shape, i) => {
+    copies.push({ family: crr, startBp: at, ...shape, strand: random.chance(0.5) ? '+' : '-', divergence: drawCopyDivergence(family, random) });
+    at += shape.lengthBp + satelliteBp[i + 1]!;
+  });
+  return copies;
+}
+
+function fragment(family: TeFamily, lengthBp: Bp, random: Random): { templateStartBp: Bp; lengthBp: Bp } {
+  return { templateStartBp: random.int(0, family.consensusBp - lengthBp), lengthBp };
 }
 
 /** Real size (not scaled), at most a tenth of the chromosome, never fewer than 5 units. */
 function arraySize(unitBp: Bp, range: [Bp, Bp], lengthBp: Bp, random: Random): Bp {
-  return Math.max(5 * unitBp, Math.min(Math.round(random.logUniform(...range)), Math.floor(lengthBp / 10)));
+  return Math.max(5 * unitBp, Math.min(Math.round(random.logUniform(...range)), Math.floor(lengthBp / DECOY_MAX_FRACTION)));
+}
+
+/** An rDNA locus's array on a chromosome of lengthBp: its real size, capped as every decoy is. */
+export function rdnaArrayBp(locus: RdnaLocus, unitBp: Bp, lengthBp: Bp): Bp {
+  return Math.max(5 * unitBp, Math.min(locus.arrayBp, Math.floor(lengthBp / DECOY_MAX_FRACTION)));
 }
 
 function decoy(kind: DecoyKind, at: Interval, unitBp: Bp, random: Random): DecoyPlan {
   return { kind, ...at, unitBp, blocks: [{ ...at, strand: random.chance(0.5) ? '+' : '-' }] };
 }
 
-function planDecoys(params: GenomeParams, lengthBp: Bp, scale: number, cen: CentromerePlan, periBp: Bp, taken: Occupancy, random: Random): DecoyPlan[] {
+function planDecoys(params: GenomeParams, name: string, lengthBp: Bp, scale: number, cen: CentromerePlan, periBp: Bp, taken: Occupancy, random: Random): DecoyPlan[] {
   const { subtelomeric, rDNA5S, rDNA45S } = params.decoys;
   const decoys: DecoyPlan[] = [];
   const ends: (Interval | undefined)[] = [undefined, undefined];
@@ -214,12 +292,13 @@ function planDecoys(params: GenomeParams, lengthBp: Bp, scale: number, cen: Cent
     const planned = decoy('subtelomeric_satellite', at, subtelomeric.unitBp, random);
     if (taken.isFree(at.startBp, at.endBp)) decoys.push((ends[side] = taken.add(planned)));
   }
-  if (random.chance(rDNA45S.chromosomeProbability)) {
-    // Rice's NOR is terminal (short arm of chr9): usually just inside the subtelomeric array.
-    const size = arraySize(rDNA45S.unitBp, rDNA45S.arrayBp, lengthBp, random);
+  const nor = rDNA45S.loci.find((l) => l.chromosome === name);
+  if (nor) {
+    // Rice's NOR is terminal (end of chr9's short arm): usually just inside the subtelomeric array.
+    const size = rdnaArrayBp(nor, rDNA45S.unitBp, lengthBp);
     let at: Interval | undefined;
     if (random.chance(rDNA45S.terminalProbability)) {
-      const side = random.int(0, 1);
+      const side = random.chance(0.7) ? 0 : 1;
       const edge = ends[side];
       const startBp = side === 0 ? (edge ? edge.endBp + SPACING_BP : 0) : (edge ? edge.startBp - SPACING_BP : lengthBp) - size;
       if (taken.isFree(startBp, startBp + size)) at = { startBp, endBp: startBp + size };
@@ -227,9 +306,10 @@ function planDecoys(params: GenomeParams, lengthBp: Bp, scale: number, cen: Cent
     at ??= taken.place(size, 0, lengthBp, random);
     if (at) decoys.push(taken.add(decoy('rDNA_45S', at, rDNA45S.unitBp, random)));
   }
-  if (random.chance(rDNA5S.chromosomeProbability)) {
+  const fiveS = rDNA5S.loci.find((l) => l.chromosome === name);
+  if (fiveS) {
     // Rice's 5S rDNA lies near the chr11 centromere: a decoy right next to the real thing.
-    const size = arraySize(rDNA5S.unitBp, rDNA5S.arrayBp, lengthBp, random);
+    const size = rdnaArrayBp(fiveS, rDNA5S.unitBp, lengthBp);
     let at: Interval | undefined;
     if (random.chance(rDNA5S.pericentromericProbability)) {
       const distance = Math.round(random.uniform(0.05, 1) * periBp) + SPACING_BP;
@@ -266,9 +346,9 @@ export function planChromosome(params: GenomeParams, options: RiceOptions, index
   const { name, length: fullLengthBp } = IRGSP_CHROMOSOMES[index]!;
   const lengthBp = Math.round(fullLengthBp * options.scale);
   const taken = new Occupancy(lengthBp);
-  const centromere = taken.add(planCentromere(params, lengthBp, random));
+  const centromere = taken.add(planCentromere(params, options, index, lengthBp));
   const pericentromereBp = Math.max(1, Math.round(random.uniform(...params.transposons.pericentromereBp) * options.scale));
-  const decoys = planDecoys(params, lengthBp, options.scale, centromere, pericentromereBp, taken, random);
+  const decoys = planDecoys(params, name, lengthBp, options.scale, centromere, pericentromereBp, taken, random);
   const gaps = planGaps(params, lengthBp, options.scale, centromere, taken, random);
   const { armCoverage, periCoverage, families } = params.transposons;
   const periWeightAt = (pos: Bp) => {
@@ -282,7 +362,7 @@ export function planChromosome(params: GenomeParams, options: RiceOptions, index
 /** The whole genome's plan (no sequence). */
 export function planGenome(options: RiceOptions): GenomePlan {
   checkRiceOptions(options);
-  const params = drawGenomeParams(options.seed);
+  const params = riceParams(options);
   const chromosomes = IRGSP_CHROMOSOMES.slice(0, options.chromosomes).map((_, i) => planChromosome(params, options, i));
   return { options, params, chromosomes };
 }
@@ -304,6 +384,8 @@ export function describeChromosome(plan: ChromosomePlan, params: GenomeParams) {
       horBp: c.horMonomers * params.centO.monomerBp,
       blocks: c.blocks,
       crrCopies: c.crrCopies.length,
+      crrBp: sumBp(c.crrCopies),
+      crrFraction: round4(sumBp(c.crrCopies) / (c.endBp - c.startBp)),
     },
     pericentromereBp: plan.pericentromereBp,
     decoys: plan.decoys.map(({ kind, startBp, endBp, unitBp }) => ({ kind, startBp, endBp, unitBp })),
