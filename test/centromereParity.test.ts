@@ -34,7 +34,7 @@ sys.path.insert(0, sys.argv[1])
 import torch
 from train import CentromereModel
 cfg = json.load(open(sys.argv[2] + '/train_config.json'))
-m = CentromereModel(cfg['d_model'], cfg['nhead'], cfg['layers'], cfg['ff'])
+m = CentromereModel(cfg['d_model'], cfg['nhead'], cfg['layers'], cfg['ff'], n_features=${tracks.length})
 m.load_state_dict(torch.load(sys.argv[2] + '/model.pt'))
 m.eval()
 x = torch.tensor(json.load(sys.stdin)).view(1, ${tracks.length}, ${bins})

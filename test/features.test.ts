@@ -4,6 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KmerWorkspace, kmerCounts } from '../src/features/kmerCounts.js';
 import { FEATURE_KS, FEATURE_NAMES, binnedKmerFeature } from '../src/features/kmerFeatures.js';
+import { ALL_FEATURE_NAMES } from '../src/features/featureSet.js';
+import { endDistanceMb } from '../src/features/positionFeatures.js';
+import { familySharedFraction } from '../src/features/repeatFamily.js';
+import { tandemFeatures } from '../src/features/tandemPeriod.js';
 import { runCli, sh, tempDir } from './helpers.js';
 import { mutate, randomBases, repeatRichChromosome, revcomp, rng } from './repeatFixtures.js';
 
@@ -100,7 +104,7 @@ test('binned features follow DESIGN.md, brute force, for every k', () => {
   }
 });
 
-test('features CLI: TSV and eight bedGraph tracks agree, deterministic across worker counts', () => {
+test('features CLI: TSV and a bedGraph per feature (the eight, tandem, family, position) agree, deterministic across worker counts', () => {
   const fasta = join(tmp.dir, 'two.fa');
   const a = repeatRichChromosome(5, 120_000);
   const b = repeatRichChromosome(6, 45_555);
@@ -115,10 +119,11 @@ test('features CLI: TSV and eight bedGraph tracks agree, deterministic across wo
   const tsv = readFileSync(join(runs[0]!, 'features.tsv'), 'utf8');
   assert.equal(tsv, readFileSync(join(runs[1]!, 'features.tsv'), 'utf8'));
   const rows = tsv.trimEnd().split('\n');
-  assert.equal(rows[0], `#chrom\tstart\tend\t${FEATURE_NAMES.join('\t')}`);
+  assert.equal(rows[0], `#chrom\tstart\tend\t${ALL_FEATURE_NAMES.join('\t')}`);
+  assert.deepEqual(ALL_FEATURE_NAMES.slice(0, 8), FEATURE_NAMES, 'the eight seed features come first');
   assert.equal(rows.length - 1, Math.ceil(120_000 / 1000) + Math.ceil(45_555 / 1000));
   assert.deepEqual(rows.at(-1)!.split('\t').slice(0, 3), ['chrB', '45000', '45555']);
-  for (const [i, name] of FEATURE_NAMES.entries()) {
+  for (const [i, name] of ALL_FEATURE_NAMES.entries()) {
     const graph = readFileSync(join(runs[0]!, `${name}.bedgraph`), 'utf8').trimEnd().split('\n');
     assert.match(graph[0]!, /^track type=bedGraph/);
     assert.deepEqual(
@@ -133,4 +138,17 @@ test('features CLI: TSV and eight bedGraph tracks agree, deterministic across wo
   const direct = binnedKmerFeature(Buffer.from(a, 'latin1'), 64, 1000);
   const column = rows.slice(1, 121).map((r) => Number(r.split('\t')[3]));
   column.forEach((v, bin) => assert.ok(Math.abs(v - direct.highlightedPercent[bin]!) < 1e-4));
+  // The tandem, family and position columns are what their functions compute.
+  const scans = [a, b].map((s) => tandemFeatures(Buffer.from(s, 'latin1'), 1000));
+  const family = familySharedFraction(scans.map((t) => t.periodic), [120, 46]);
+  const expected = (chrom: number, bin: number, length: number) => [
+    scans[chrom]!.nearFraction[bin]!, scans[chrom]!.period[bin]!, scans[chrom]!.periodShare[bin]!, family[chrom]![bin]!,
+    endDistanceMb(length, 1000)[bin]!,
+  ];
+  rows.slice(1).forEach((r, i) => {
+    const chrom = i < 120 ? 0 : 1;
+    const got = r.split('\t').slice(11).map(Number);
+    expected(chrom, chrom ? i - 120 : i, chrom ? 45_555 : 120_000).forEach((v, j) => assert.ok(Math.abs(got[j]! - v) < 1e-4, `row ${i} column ${j}`));
+  });
+  assert.ok(rows.some((r) => r.split('\t')[12] === '155.0000'), 'the fixture\'s 155-bp array has its period');
 });

@@ -22,7 +22,19 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-FEATURES = [f'{k}_{f}' for k in (64, 128, 256, 512) for f in ('highlighted_percent', 'coverage_depth_avg')]
+SEED_FEATURES = [f'{k}_{f}' for k in (64, 128, 256, 512) for f in ('highlighted_percent', 'coverage_depth_avg')]
+# Beyond the eight (centromere@5 on): what repeats, not only how much; see the README's
+# "Centromere features". Source = the manifest's input.tracks[].source.
+EXTRA_FEATURES = {'tandem_near_fraction': 'tandem', 'tandem_period': 'tandem', 'tandem_period_share': 'tandem',
+                  'family_shared_fraction': 'family', 'chromosome_end_distance_mb': 'position'}
+FEATURE_SETS = {'seed': SEED_FEATURES, 'all': SEED_FEATURES + list(EXTRA_FEATURES)}
+FEATURES = SEED_FEATURES  # set from --features in main()
+# Heavy-tailed features get log1p before the z-score.
+LOG1P = {'tandem_period', 'chromosome_end_distance_mb'}
+
+
+def source_of(name):
+    return EXTRA_FEATURES.get(name, 'kmer')
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(ROOT))
 from transformer import EncoderLayer, frequencies, sinusoidal_positions  # noqa: E402
@@ -30,15 +42,17 @@ from transformer import EncoderLayer, frequencies, sinusoidal_positions  # noqa:
 
 # ---------------------------------------------------------------- data
 def read_features(path):
-    """features.tsv -> {chrom: (starts[int], ends[int], X[bins, 8] float32)} in file order."""
+    """features.tsv -> {chrom: (starts[int], ends[int], X[bins, len(FEATURES)] float32)} in file order."""
     chroms = {}
     with open(path) as f:
         header = f.readline().rstrip('\n').lstrip('#').split('\t')
-        assert header[3:] == FEATURES, f'{path}: unexpected columns {header[3:]}'
+        missing = [n for n in FEATURES if n not in header]
+        assert not missing, f'{path}: no columns {missing} (rerun genomeinfer features)'
+        cols = [header.index(n) for n in FEATURES]
         rows = {}
         for line in f:
-            c, s, e, *v = line.rstrip('\n').split('\t')
-            rows.setdefault(c, []).append((int(s), int(e), [float(x) for x in v]))
+            v = line.rstrip('\n').split('\t')
+            rows.setdefault(v[0], []).append((int(v[1]), int(v[2]), [float(v[j]) for j in cols]))
     for c, r in rows.items():
         chroms[c] = (np.array([x[0] for x in r]), np.array([x[1] for x in r]), np.array([x[2] for x in r], dtype=np.float32))
     return chroms
@@ -88,7 +102,7 @@ def normalization(genomes):
     xs = np.concatenate([it[3] for g in genomes for it in g.items])
     stats = []
     for j, name in enumerate(FEATURES):
-        log = 'depth' in name
+        log = 'depth' in name or name in LOG1P
         col = np.log1p(xs[:, j]) if log else xs[:, j]
         stats.append({'log1p': log, 'mean': float(col.mean()), 'std': float(max(col.std(), 1e-6))})
     return stats
@@ -104,10 +118,10 @@ def normalize(x, stats):
 
 # ---------------------------------------------------------------- model
 class CentromereModel(nn.Module):
-    def __init__(self, d_model=64, nhead=4, layers=2, ff=128, dropout=0.1):
+    def __init__(self, d_model=64, nhead=4, layers=2, ff=128, dropout=0.1, n_features=None):
         super().__init__()
         self.d_model = d_model
-        self.input_projection = nn.Linear(len(FEATURES), d_model)
+        self.input_projection = nn.Linear(n_features or len(FEATURES), d_model)
         self.layers = nn.ModuleList([EncoderLayer(d_model, nhead, ff, dropout) for _ in range(layers)])
         self.position_head = nn.Linear(d_model, 1)
         c = d_model // 2
@@ -115,7 +129,7 @@ class CentromereModel(nn.Module):
         self.range_head = nn.Linear(3 * c, 3)
         self.register_buffer('div_term', frequencies(d_model))
 
-    def forward(self, tracks):  # [batch, 8, bins] (NCL, as the engine feeds track models)
+    def forward(self, tracks):  # [batch, features, bins] (NCL, as the engine feeds track models)
         x = tracks.transpose(1, 2)
         h = self.input_projection(x) + sinusoidal_positions(x.shape[1], self.div_term)
         for layer in self.layers:
@@ -264,8 +278,12 @@ def export(model, stats, args, best, val_scores, out_dir):
                                                       'ranges': {0: 'batch', 2: 'bins'}})
     # Test block: a short synthetic input (raw feature values) and the PyTorch outputs.
     rng = np.random.default_rng(0)
-    raw = np.abs(rng.normal(size=(48, len(FEATURES)))).astype(np.float32) * np.array([30, 3] * 4, dtype=np.float32)
-    raw[16:32] = np.array([100, 500] * 4, dtype=np.float32)
+    typical = {'tandem_near_fraction': (0.3, 0.9), 'tandem_period': (50, 155), 'tandem_period_share': (0.2, 0.8),
+               'family_shared_fraction': (0.1, 0.6), 'chromosome_end_distance_mb': (3, 8)}
+    low = np.array([typical.get(n, (30, 100) if 'percent' in n else (3, 500))[0] for n in FEATURES], dtype=np.float32)
+    high = np.array([typical.get(n, (30, 100) if 'percent' in n else (3, 500))[1] for n in FEATURES], dtype=np.float32)
+    raw = np.abs(rng.normal(size=(48, len(FEATURES)))).astype(np.float32) * low
+    raw[16:32] = high
     with torch.no_grad():
         probs, _ = model(torch.tensor(normalize(raw, stats)).T.unsqueeze(0))
     with open(onnx_path, 'rb') as f:
@@ -273,7 +291,9 @@ def export(model, stats, args, best, val_scores, out_dir):
     manifest = {
         'name': 'centromere', 'version': args.version,
         'description': ('Centromere (CentO satellite array) caller after seed 000: transformer encoder over per-bin '
-                        'k-mer repeat features, position head + multi-scale Conv1D range head refining boundaries. '
+                        + ('k-mer repeat features' if FEATURES == SEED_FEATURES else
+                           'k-mer repeat, tandem-period, genome-wide repeat-family and position features') +
+                        ', position head + multi-scale Conv1D range head refining boundaries. '
                         f'd_model {args.d_model}, {args.layers} layers, {args.nhead} heads, {args.bin_bp}-bp bins.'),
         'labels': ['centromere'],
         'trained_on': (f'simulated rice-like genomes (genomeinfer simulate): {", ".join(args.train)}; '
@@ -282,7 +302,7 @@ def export(model, stats, args, best, val_scores, out_dir):
         'sha256': sha,
         'input': {'kind': 'tracks', 'tensor': 'tracks', 'bin_bp': args.bin_bp, 'segment_bins': args.segment,
                   'context_bins': args.context,
-                  'tracks': [{'name': n, 'source': 'kmer', 'normalization': st} for n, st in zip(FEATURES, stats)]},
+                  'tracks': [{'name': n, 'source': source_of(n), 'normalization': st} for n, st in zip(FEATURES, stats)]},
         'output': {'probabilities': 'probs', 'ranges': 'ranges'},
         'postprocess': {'threshold': threshold, 'min_region_bp': 0, 'merge_gap_bp': merge_gap_bins * args.bin_bp, 'top_n': 1,
                         'stitch': 'blend', 'refine_with_ranges': bool(refine)},
@@ -297,7 +317,8 @@ def export(model, stats, args, best, val_scores, out_dir):
     with open(os.path.join(out_dir, 'train_config.json'), 'w') as f:
         json.dump({'d_model': args.d_model, 'nhead': args.nhead, 'layers': args.layers, 'ff': 2 * args.d_model,
                    'steps': args.steps, 'batch': args.batch, 'lr': args.lr, 'pos_weight': args.pos_weight,
-                   'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'train': args.train, 'val': args.val,
+                   'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'features': FEATURES,
+                   'train': args.train, 'val': args.val,
                    'validation_iou': [{'threshold': t, 'merge_gap_bp': gap * args.bin_bp, 'refine': r, 'iou': v}
                                       for (t, gap, r), v in val_scores.items()]}, f, indent=2)
         f.write('\n')
@@ -320,11 +341,15 @@ def main():
     ap.add_argument('--pos-weight', type=float, default=10.0)
     ap.add_argument('--merge-gaps-bp', type=lambda s: [int(x) for x in s.split(',')], default=[0, 2000, 5000, 10000, 20000],
                     help='merge gaps to search on validation (with the thresholds and range refinement)')
+    ap.add_argument('--features', choices=sorted(FEATURE_SETS), default='seed',
+                    help='seed: the eight k-mer features (centromere@1-4); all: plus tandem, family and position (centromere@5)')
     ap.add_argument('--version', default='1')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--out', default=None)
     ap.add_argument('--init', default=None, help='start from these weights (model.pt); with --steps 0, only re-validate and export')
     args = ap.parse_args()
+    global FEATURES
+    FEATURES = FEATURE_SETS[args.features]
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)

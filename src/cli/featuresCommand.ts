@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { FeatureComputer } from '../features/featureComputer.js';
-import { FEATURE_NAMES } from '../features/kmerFeatures.js';
+import { ALL_FEATURE_NAMES } from '../features/featureSet.js';
 import { IndexedFastaSource } from '../readers/fastaSource.js';
 import { AtomicFile } from '../writers/atomicFile.js';
 import { UsageError } from '../errors.js';
@@ -9,9 +9,12 @@ import { parseCommandArgs, positiveInt } from './args.js';
 
 export const FEATURES_HELP = `usage: genomeinfer features --fasta FILE --out DIR [--bin-bp N] [--workers N]
 
-Computes the centromere model's eight k-mer features (k = 64, 128, 256, 512:
-highlighted percent and mean coverage depth per bin; see DESIGN.md) and writes
-  DIR/features.tsv          chrom, start, end and the eight features per bin
+Computes the centromere models' per-bin features (see the README's "Centromere features"):
+seed 000's eight k-mer features (k = 64, 128, 256, 512: highlighted percent and mean
+coverage depth), the tandem-period features (tandem_near_fraction, tandem_period,
+tandem_period_share), the genome-wide family feature (family_shared_fraction) and the
+position (chromosome_end_distance_mb); each chromosome is read once. Writes
+  DIR/features.tsv          chrom, start, end and every feature per bin
   DIR/<feature>.bedgraph    one track per feature (sorted; bedGraphToBigWig-ready)
   --bin-bp N    bin size (default 1000)
   --workers N   chromosomes computed in parallel (default: cores; ~20 bytes/base each)`;
@@ -44,18 +47,18 @@ export async function featuresCommand(argv: string[]): Promise<void> {
   try {
     const tsv = await AtomicFile.create(join(args.out, 'features.tsv'));
     files.push(tsv);
-    const tracks = await Promise.all(FEATURE_NAMES.map((name) => AtomicFile.create(join(args.out!, `${name}.bedgraph`))));
+    const tracks = await Promise.all(ALL_FEATURE_NAMES.map((name) => AtomicFile.create(join(args.out!, `${name}.bedgraph`))));
     files.push(...tracks);
-    await tsv.write(`#chrom\tstart\tend\t${FEATURE_NAMES.join('\t')}\n`);
-    for (const [i, t] of tracks.entries()) await t.write(`track type=bedGraph name="${FEATURE_NAMES[i]}"\n`);
+    await tsv.write(`#chrom\tstart\tend\t${ALL_FEATURE_NAMES.join('\t')}\n`);
+    for (const [i, t] of tracks.entries()) await t.write(`track type=bedGraph name="${ALL_FEATURE_NAMES[i]}"\n`);
     let done = 0;
-    for await (const { chrom, features } of computer.chromosomes(paths, chromosomes, binBp)) {
+    for await (const { chrom, features } of computer.chromosomes(paths, chromosomes, binBp, ALL_FEATURE_NAMES)) {
       let rows = '';
-      const lines: string[] = FEATURE_NAMES.map(() => '');
-      for (let b = 0; b < features[0]!.length; b++) {
+      const lines: string[] = ALL_FEATURE_NAMES.map(() => '');
+      for (let b = 0; b < Math.ceil(chrom.length / binBp); b++) {
         const start = b * binBp;
         const end = Math.min(start + binBp, chrom.length);
-        const values = features.map((f) => formatFeature(f[b]!));
+        const values = ALL_FEATURE_NAMES.map((name) => formatFeature(features.get(name)![b]!));
         rows += `${chrom.name}\t${start}\t${end}\t${values.join('\t')}\n`;
         for (let f = 0; f < values.length; f++) lines[f] += `${chrom.name}\t${start}\t${end}\t${values[f]}\n`;
       }

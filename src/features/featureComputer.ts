@@ -1,19 +1,24 @@
 import { Piscina } from 'piscina';
 import type { Bp, Chromosome } from '../genome.js';
 import type { FastaPaths } from '../readers/fastaSource.js';
+import { COMPUTED_SOURCES, sourceOfFeature, type ComputedSource } from './featureSet.js';
 import type { FeatureResult, FeatureTask } from './featureWorker.js';
+import { FAMILY_FEATURE_NAMES, familySharedFraction } from './repeatFamily.js';
 
 export interface ChromosomeFeatures {
   chrom: Chromosome;
   binBp: Bp;
-  /** Eight per-bin arrays in FEATURE_NAMES order. */
-  features: Float32Array[];
+  /** Feature name → per-bin values, for the names asked. */
+  features: Map<string, Float32Array>;
 }
 
 /**
- * Computes k-mer features chromosome by chromosome on worker threads. Each worker holds one
- * chromosome and a ~20-bytes-per-base workspace, so at most `workers` chromosomes are in
- * flight; results are yielded in FASTA order.
+ * Computes per-bin features chromosome by chromosome on worker threads, reading each
+ * chromosome once. Each worker holds one chromosome and its workspaces (~20 bytes per base
+ * for the k-mer features, 16 MB for the tandem scan), so at most `workers` chromosomes are in
+ * flight; results are yielded in FASTA order. Without the family feature they stream as each
+ * chromosome finishes; with it, every chromosome's scan is gathered first (a few arrays per
+ * bin, not sequence) and the family step runs before the first is yielded.
  */
 export class FeatureComputer {
   private readonly pool: Piscina<FeatureTask, FeatureResult>;
@@ -29,15 +34,35 @@ export class FeatureComputer {
     });
   }
 
-  async *chromosomes(fasta: FastaPaths, chromosomes: readonly Chromosome[], binBp: Bp): AsyncGenerator<ChromosomeFeatures> {
-    const pending: Promise<ChromosomeFeatures>[] = [];
+  async *chromosomes(fasta: FastaPaths, chromosomes: readonly Chromosome[], binBp: Bp, names: readonly string[]): AsyncGenerator<ChromosomeFeatures> {
+    const sources = sourcesFor(names);
+    const scans = this.scan(fasta, chromosomes, binBp, sources);
+    if (!sources.includes('family')) {
+      for await (const { chrom, result } of scans) yield { chrom, binBp, features: pick(result.features, names) };
+      return;
+    }
+    const done: { chrom: Chromosome; result: FeatureResult }[] = [];
+    for await (const scanned of scans) done.push(scanned);
+    const family = familySharedFraction(
+      done.map((d) => d.result.periodic!),
+      done.map((d) => Math.ceil(d.chrom.length / binBp)),
+    );
+    for (const [i, { chrom, result }] of done.entries()) {
+      result.features[FAMILY_FEATURE_NAMES[0]] = family[i]!;
+      done[i] = undefined as never; // hand each chromosome's arrays to the consumer only
+      yield { chrom, binBp, features: pick(result.features, names) };
+    }
+  }
+
+  private async *scan(fasta: FastaPaths, chromosomes: readonly Chromosome[], binBp: Bp, sources: ComputedSource[]) {
+    const pending: Promise<{ chrom: Chromosome; result: FeatureResult }>[] = [];
     let next = 0;
     const submit = () => {
       const chrom = chromosomes[next++]!;
-      const p = this.pool.run({ fasta, chrom: chrom.name, binBp }).then(({ features, ms }) => {
+      const p = this.pool.run({ fasta, chrom: chrom.name, binBp, sources }).then((result) => {
         this.stats.chromosomes++;
-        this.stats.ms += ms;
-        return { chrom, binBp, features };
+        this.stats.ms += result.ms;
+        return { chrom, result };
       });
       p.catch(() => undefined); // observed in order below
       pending.push(p);
@@ -53,4 +78,19 @@ export class FeatureComputer {
   async close(): Promise<void> {
     await this.pool.destroy();
   }
+}
+
+/** The feature groups needed for `names`, in COMPUTED_SOURCES order. */
+function sourcesFor(names: readonly string[]): ComputedSource[] {
+  const wanted = new Set<ComputedSource>();
+  for (const name of names) {
+    const source = sourceOfFeature(name);
+    if (!source) throw new Error(`no computed feature named ${name}`);
+    wanted.add(source);
+  }
+  return COMPUTED_SOURCES.filter((s) => wanted.has(s));
+}
+
+function pick(features: Record<string, Float32Array>, names: readonly string[]): Map<string, Float32Array> {
+  return new Map(names.map((n) => [n, features[n]!]));
 }

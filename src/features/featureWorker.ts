@@ -1,14 +1,22 @@
 /**
- * Piscina worker computing one chromosome's eight k-mer features. Reads the chromosome itself
- * (no 40-Mb transfer), and keeps its k-mer workspace between tasks.
+ * Piscina worker computing one chromosome's features from the FASTA: the eight k-mer
+ * features, the tandem-period features (with the sampled periodic 11-mers the family feature
+ * needs) and the position, as asked. Reads the chromosome itself (no 40-Mb transfer), and keeps
+ * its workspaces between tasks.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { IndexedFastaSource, type FastaPaths } from '../readers/fastaSource.js';
+import type { ComputedSource } from './featureSet.js';
 import { KmerWorkspace } from './kmerCounts.js';
-import { chromosomeFeatures } from './kmerFeatures.js';
+import { FEATURE_NAMES, chromosomeFeatures } from './kmerFeatures.js';
+import { POSITION_FEATURE_NAMES, endDistanceMb } from './positionFeatures.js';
+import { TANDEM_FEATURE_NAMES, TandemWorkspace, tandemFeatures, type PeriodicKmers } from './tandemPeriod.js';
 
 export interface FeatureResult {
-  features: Float32Array[];
+  /** Feature name → per-bin values. */
+  features: Record<string, Float32Array>;
+  /** The tandem scan's sampled periodic 11-mers, when `tandem` or `family` was asked. */
+  periodic?: PeriodicKmers;
   /** Milliseconds the worker spent (reading + counting + binning). */
   ms: number;
 }
@@ -17,9 +25,12 @@ export interface FeatureTask {
   fasta: FastaPaths;
   chrom: string;
   binBp: number;
+  /** Which groups to compute (`family` means the tandem scan here; the genome-wide step is the caller's). */
+  sources: ComputedSource[];
 }
 
-const workspace = new KmerWorkspace();
+const kmerWorkspace = new KmerWorkspace();
+let tandemWorkspace: TandemWorkspace | undefined;
 let source: { key: string; fasta: Promise<IndexedFastaSource> } | undefined;
 
 async function open(paths: FastaPaths): Promise<IndexedFastaSource> {
@@ -38,11 +49,23 @@ export default async function computeFeatures(task: FeatureTask) {
   const chrom = fasta.chromosome(task.chrom);
   if (!chrom) throw new Error(`${task.fasta.fasta} has no sequence ${task.chrom}`);
   const bases = await fasta.read(chrom.name, 0, chrom.length);
-  const features = chromosomeFeatures(bases, task.binBp, workspace);
-  const result: FeatureResult = { features, ms: performance.now() - started };
+  const features: Record<string, Float32Array> = {};
+  let periodic: PeriodicKmers | undefined;
+  if (task.sources.includes('kmer')) {
+    chromosomeFeatures(bases, task.binBp, kmerWorkspace).forEach((values, i) => (features[FEATURE_NAMES[i]!] = values));
+  }
+  if (task.sources.includes('tandem') || task.sources.includes('family')) {
+    tandemWorkspace ??= new TandemWorkspace();
+    const t = tandemFeatures(bases, task.binBp, tandemWorkspace);
+    [t.nearFraction, t.period, t.periodShare].forEach((values, i) => (features[TANDEM_FEATURE_NAMES[i]!] = values));
+    periodic = t.periodic;
+  }
+  if (task.sources.includes('position')) features[POSITION_FEATURE_NAMES[0]] = endDistanceMb(chrom.length, task.binBp);
+  const result: FeatureResult = { features, periodic, ms: performance.now() - started };
+  const buffers = [...Object.values(features), ...(periodic ? [periodic.bins, periodic.codes] : [])].map((a) => a.buffer);
   return move({
     get [transferableSymbol]() {
-      return features.map((f) => f.buffer);
+      return buffers;
     },
     get [valueSymbol]() {
       return result;

@@ -1,6 +1,6 @@
 import type { Bp, Bins, SegmentGeometry } from '../genome.js';
 import { ModelError } from '../errors.js';
-import { FEATURE_NAMES } from '../features/kmerFeatures.js';
+import { COMPUTED_FEATURES, COMPUTED_SOURCES, isComputedSource, type ComputedSource } from '../features/featureSet.js';
 
 export interface TrackNormalization {
   /** Apply log(1 + x) before the z-score. */
@@ -13,10 +13,11 @@ export interface TrackSpec {
   name: string;
   /**
    * Where the values come from: `bigwig`, a user-supplied bigWig (`--track NAME=FILE.bw`);
-   * `kmer`, one of the k-mer features computed from the FASTA (src/features; name must be
-   * one of FEATURE_NAMES), which a `--track NAME=FILE.bw` of precomputed values may replace.
+   * otherwise a feature the feature workers compute from the FASTA (src/features/featureSet.ts):
+   * `kmer` (seed 000's eight), `tandem` (tandem period), `family` (genome-wide repeat family)
+   * or `position`; a `--track NAME=FILE.bw` of precomputed values may replace any of them.
    */
-  source: 'bigwig' | 'kmer';
+  source: 'bigwig' | ComputedSource;
   normalization: TrackNormalization;
 }
 
@@ -143,10 +144,11 @@ export function parseManifest(raw: unknown, where: string): Manifest {
     tracks?.forEach((t, i) => {
       const track = v.object(t, `input.tracks[${i}]`);
       v.string(track, 'name', `input.tracks[${i}].`);
-      if (track?.source === 'kmer') {
-        if (!FEATURE_NAMES.includes(track.name)) problems.push(`input.tracks[${i}].name must be one of ${FEATURE_NAMES.join(', ')} for source "kmer"`);
+      if (typeof track?.source === 'string' && isComputedSource(track.source)) {
+        const names = COMPUTED_FEATURES[track.source];
+        if (!names.includes(track.name)) problems.push(`input.tracks[${i}].name must be one of ${names.join(', ')} for source "${track.source}"`);
       } else if (track?.source !== 'bigwig') {
-        problems.push(`input.tracks[${i}].source must be "bigwig" or "kmer"`);
+        problems.push(`input.tracks[${i}].source must be "bigwig" or one of ${COMPUTED_SOURCES.map((s) => `"${s}"`).join(', ')}`);
       }
       const norm = v.object(track?.normalization, `input.tracks[${i}].normalization`);
       if (typeof norm?.log1p !== 'boolean') problems.push(`input.tracks[${i}].normalization.log1p must be a boolean`);

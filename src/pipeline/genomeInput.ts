@@ -2,6 +2,7 @@ import { BigWigTrack } from '../readers/bigwigTrack.js';
 import { IndexedFastaSource, type FastaPaths } from '../readers/fastaSource.js';
 import type { LoadedModel } from '../models/repository.js';
 import { InputError } from '../errors.js';
+import { isComputedSource } from '../features/featureSet.js';
 
 /** Everything one prediction reads: the genome and, for track models, one bigWig per track. */
 export interface GenomeInput {
@@ -10,7 +11,7 @@ export interface GenomeInput {
   fastaPaths: FastaPaths;
   /** Track name → bigWig, for tracks read from files. */
   tracks: Map<string, BigWigTrack>;
-  /** Names of the k-mer feature tracks to compute from the FASTA. */
+  /** Names of the feature tracks to compute from the FASTA (src/features/featureSet.ts). */
   computedTracks: string[];
   /** Releases the open file descriptors. */
   close(): Promise<void>;
@@ -47,7 +48,7 @@ async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: In
   for (const { name, source } of specs) {
     const path = given[name];
     if (path) tracks.set(name, await BigWigTrack.open(path, name, fasta.chromosomes, fasta.path));
-    else if (source === 'kmer') computedTracks.push(name);
+    else if (isComputedSource(source)) computedTracks.push(name);
     else throw new InputError('track_missing', `model ${model.key} needs a bigWig for track ${name} (--track ${name}=FILE.bw)`);
   }
   const fastaPaths: FastaPaths = { fasta: paths.fasta, fai: paths.fai, gzi: paths.gzi };

@@ -8,7 +8,6 @@ import { ChromosomeStitcher, type StitchedChromosome } from '../stitching/chromo
 import { GenomeinferError } from '../errors.js';
 import type { GenomeInput } from './genomeInput.js';
 import type { ChromosomeFeatures } from '../features/featureComputer.js';
-import { FEATURE_NAMES } from '../features/kmerFeatures.js';
 
 export interface Progress {
   basesDone: Bp;
@@ -58,10 +57,11 @@ export async function* predictChromosomes(
     changed = new Promise<void>((r) => (notify = r));
   };
 
-  // Models with k-mer feature tracks: features are computed per whole chromosome on the
-  // feature workers, up to `workers` chromosomes ahead of inference.
+  // Models with computed feature tracks: features are computed per whole chromosome on the
+  // feature workers, up to `workers` chromosomes ahead of inference (all of them first when
+  // the genome-wide family feature is among them).
   const featureStream = input.computedTracks.length
-    ? engine.features.chromosomes(input.fastaPaths, chromosomes, model.geometry.binBp)[Symbol.asyncIterator]()
+    ? engine.features.chromosomes(input.fastaPaths, chromosomes, model.geometry.binBp, input.computedTracks)[Symbol.asyncIterator]()
     : undefined;
 
   const produce = async () => {
@@ -167,7 +167,7 @@ async function readSegment(
     const track = input.tracks.get(spec.name);
     const means = track
       ? await track.binMeans(chrom.name, seg.inputStart + firstInside * geometry.binBp, seg.inputStart + (firstInside + insideBins) * geometry.binBp, geometry.binBp)
-      : computed!.features[FEATURE_NAMES.indexOf(spec.name)]!.slice(firstChromBin, firstChromBin + insideBins);
+      : computed!.features.get(spec.name)!.slice(firstChromBin, firstChromBin + insideBins);
     values.set(normalizeTrack(means, spec.normalization), t * inputBins + firstInside);
   }
   return { kind: 'tracks', values };
