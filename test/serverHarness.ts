@@ -14,6 +14,8 @@ export interface Server {
   stateDir: string;
   /** Everything the server wrote to stderr so far. */
   stderr: () => string;
+  /** Everything the server wrote to stdout (its JSON log lines) so far. */
+  stdout: () => string;
   /** SIGTERM and wait for the exit; resolves to the exit code. */
   stop: () => Promise<number | null>;
   /** SIGKILL and wait. */
@@ -25,8 +27,10 @@ export async function startServer(stateDir: string, args: string[] = [], env: No
   const child = spawn(
     process.execPath,
     [CLI, 'serve', '--port', '0', '--state-dir', stateDir, '--device', 'cpu', '--workers', '1', '--log-level', 'warn', ...args],
-    { env: { ...process.env, GENOMEINFER_TOKEN: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: { ...process.env, GENOMEINFER_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let stdout = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -49,6 +53,7 @@ export async function startServer(stateDir: string, args: string[] = [], env: No
     child,
     stateDir,
     stderr: () => stderr,
+    stdout: () => stdout,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const [code] = (await exited) as [number | null];

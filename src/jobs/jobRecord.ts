@@ -37,4 +37,6 @@ export interface JobRecord {
   runSeconds?: number;
   error?: { error: string; message: string };
   result?: { regions: number; chromosomes: number; bases: number; labels: string[] };
+  /** Set when the stored record could not be read: it was kept under `file` and this failed record took its place. */
+  quarantine?: { file: string; reason: string };
 }

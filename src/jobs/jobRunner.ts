@@ -16,9 +16,11 @@ export interface JobRunnerOptions {
   /** Jobs run at once (they share the one worker pool, and its batches). */
   maxRunning: number;
   /** A failed job's error as the client will read it, plus its kind for the errors metric. */
-  describeError: (err: unknown) => { error: string; message: string; kind: string };
+  describeError: (err: unknown, jobId: string) => { error: string; message: string; kind: string };
   onFailure?: (kind: string) => void;
   log: (line: string) => void;
+  /** Trouble an operator should see (a job record quarantined); `log` when not given. */
+  warn?: (line: string) => void;
 }
 
 /** Thrown by submit() when the queue is full; the HTTP layer answers 429 with Retry-After. */
@@ -57,11 +59,15 @@ export class JobRunner {
 
   /** Loads the stored jobs; unfinished ones go back in the queue (they run once start() is called). */
   async restore(): Promise<void> {
-    const stored = await this.store.loadAll(this.options.log);
+    const stored = await this.store.loadAll(this.options.warn ?? this.options.log);
     stored.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
     for (const job of stored) {
       this.jobs.set(job.id, job);
-      if (isFinished(job.state)) continue;
+      // A finished job's inputs are removed after its record says so: a crash in between leaves them.
+      if (isFinished(job.state)) {
+        await this.store.removeInputs(job.id);
+        continue;
+      }
       if (job.state === 'running') this.options.log(`job ${job.id} was interrupted while running (attempt ${job.attempts}); queued again`);
       job.state = 'queued';
       job.progress.basesDone = 0;
@@ -97,18 +103,14 @@ export class JobRunner {
   }
 
   /**
-   * Takes a new job: `prepare` (moving uploaded files into the job's directory) runs once
-   * the job is certain to be accepted; then the record is saved and queued.
+   * Takes a new job: once it is certain to be accepted, its record (with the uploaded files
+   * in `inputDir`, moved into the job's directory) is stored durably, then it is queued.
    */
-  async submit(job: JobRecord, prepare: () => Promise<void> = async () => undefined): Promise<JobRecord> {
+  async submit(job: JobRecord, inputDir?: string): Promise<JobRecord> {
     this.checkCapacity();
     this.reserved++;
     try {
-      await prepare();
-      await this.store.save(job);
-    } catch (err) {
-      await this.store.remove(job.id);
-      throw err;
+      await this.store.create(job, inputDir);
     } finally {
       this.reserved--;
     }
@@ -131,8 +133,8 @@ export class JobRunner {
     this.queue.splice(this.queue.indexOf(id), 1);
     job.state = 'cancelled';
     job.finishedAt = new Date().toISOString();
-    await this.store.removeInputs(id);
     await this.store.save(job);
+    await this.store.removeInputs(id);
     return job;
   }
 
@@ -202,7 +204,7 @@ export class JobRunner {
       if (signal.aborted) {
         job.state = 'cancelled';
       } else {
-        const { kind, ...error } = this.options.describeError(err);
+        const { kind, ...error } = this.options.describeError(err, job.id);
         job.state = 'failed';
         job.error = error;
         this.options.onFailure?.(kind);
@@ -213,8 +215,10 @@ export class JobRunner {
     job.finishedAt = new Date().toISOString();
     job.runSeconds = (performance.now() - t0) / 1000;
     if (job.state === 'done') this.recentRunSeconds = [...this.recentRunSeconds.slice(-9), job.runSeconds];
-    await this.store.removeInputs(job.id);
+    // Record first: a crash before the inputs are gone leaves inputs (removed at the next
+    // start), never a job whose record still says running but whose inputs are gone.
     await this.store.save(job);
+    await this.store.removeInputs(job.id);
   }
 
   /** About how long until the queue has room: mean recent run time × waiting jobs ÷ parallel runs. */

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { GenomeinferError, type ErrorKind } from '../errors.js';
+import { GenomeinferError, errorMessage, type ErrorKind } from '../errors.js';
+import { storageFailure } from './storageErrors.js';
 import { ServiceError } from './serviceError.js';
 
 /** Every error response body: a stable code and a message naming the problem. */
@@ -63,7 +64,35 @@ export function toHttpError(err: unknown): HttpError {
           : String(fastifyError.message);
     return { status, body: { error: FASTIFY_CODES[code] ?? (code.replace(/^FST_(ERR_)?/, '').toLowerCase() || 'bad_request'), message }, kind: 'usage' };
   }
+  const storage = storageFailure(err);
+  if (storage) {
+    return {
+      status: storage.status,
+      body: {
+        error: storage.code,
+        message: `the server could not use its storage (${storage.what}); this is the server's problem, not the request's: retry in ${storage.retryAfterSeconds} s or later`,
+      },
+      kind: 'storage',
+      retryAfterSeconds: storage.retryAfterSeconds,
+    };
+  }
   return { status: 500, body: { error: 'internal_error', message: 'internal error; the server log has the details' }, kind: 'internal' };
+}
+
+/**
+ * A failed job's error as its record keeps it. Like toHttpError, except that a failure on
+ * the server's side (a bug) says what broke, since there is no request to look up in the
+ * log: the client learns it is not its input's fault and may submit again.
+ */
+export function describeJobFailure(err: unknown, jobId: string): ErrorBody & { kind: string } {
+  const http = toHttpError(err);
+  if (http.kind !== 'internal') return { ...http.body, kind: http.kind };
+  const what = `${err instanceof Error ? err.name : 'Error'}: ${errorMessage(err).replace(/\/[^\s'"]*/g, '<server path>').slice(0, 300)}`;
+  return {
+    error: 'internal_error',
+    message: `the job failed on the server's side, not because of its input (${what}); submit it again, and if it fails again report job ${jobId} to the server's operator (the server log has the details)`,
+    kind: 'internal',
+  };
 }
 
 interface SchemaError {
@@ -88,7 +117,13 @@ export function describeSchemaErrors(errors: SchemaError[], dataVar: string): Er
 export function registerErrorHandling(app: FastifyInstance, countError: (kind: string) => void): void {
   app.setErrorHandler((err, request, reply) => {
     const http = toHttpError(err);
-    if (http.status >= 500) request.log.error({ err }, 'request failed');
+    // A bug gets its stack; the server's storage trouble a line an operator acts on; a 503
+    // that is the answer working as designed (warming up, busy, shutting down) only debug.
+    if (http.kind === 'internal' || http.status === 500) {
+      request.log.error({ err }, 'request failed');
+      http.body.message = `internal error (request ${request.id}); the server log has the details`;
+    } else if (http.kind === 'storage') request.log.error(`request failed: ${http.body.message}`);
+    else if (http.status >= 500) request.log.debug(`answered ${http.status} ${http.body.error}: ${http.body.message}`);
     countError(http.kind);
     if (http.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(http.retryAfterSeconds));
     if (http.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="genomeinfer"');

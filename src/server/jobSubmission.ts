@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import type { JobInput, JobRecord } from '../jobs/jobRecord.js';
@@ -38,10 +38,7 @@ export async function submitUpload(ctx: ServerContext, request: FastifyRequest<{
       tracks: Object.fromEntries(Object.entries(upload.paths.tracks ?? {}).map(([name, p]) => [name, stored(p)])),
       labels: Object.fromEntries(upload.labels.entries().map(([p, label]) => [stored(p), label])),
     };
-    return await ctx.runner.submit(newJob(id, model.key, input, bases, request.query), async () => {
-      await mkdir(ctx.store.jobDir(id), { recursive: true });
-      await rename(dir, ctx.store.inputDir(id));
-    });
+    return await ctx.runner.submit(newJob(id, model.key, input, bases, request.query), dir);
   } finally {
     await rm(dir, { recursive: true, force: true }); // gone already when the job took it
   }

@@ -10,7 +10,7 @@ import { ModelRepository } from '../models/repository.js';
 import { buildApp } from './app.js';
 import { ConcurrencyLimit } from './concurrencyLimit.js';
 import { DataRoots } from './dataRoots.js';
-import { toHttpError } from './errorMapping.js';
+import { describeJobFailure } from './errorMapping.js';
 import { jobExecutor } from './jobExecutor.js';
 import { ServiceMetrics } from './metrics.js';
 import { ModelCatalog } from './modelCatalog.js';
@@ -66,8 +66,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const store = new JobStore(stateDir);
 
   // Lines logged before the app (and its logger) exists are replayed into it.
-  const early: string[] = [];
-  let log = (line: string): void => void early.push(line);
+  const early: [level: 'info' | 'warn', line: string][] = [];
+  let log = (line: string): void => void early.push(['info', line]);
+  let warn = (line: string): void => void early.push(['warn', line]);
   // The metrics read the runner at scrape time; scrapes only come once it exists.
   let runner: JobRunner | undefined;
   let engine: InferenceEngine | undefined;
@@ -92,12 +93,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const jobs = new JobRunner(store, jobExecutor(catalog, store, dataRoots, predictions), {
       maxQueued: options.maxQueuedJobs,
       maxRunning: options.maxRunningJobs,
-      describeError: (err) => {
-        const http = toHttpError(err);
-        return { ...http.body, kind: http.kind };
-      },
+      describeError: describeJobFailure,
       onFailure: (kind) => metrics.recordError(kind),
       log: (line) => log(line),
+      warn: (line) => warn(line),
     });
     runner = jobs;
     await jobs.restore();
@@ -118,7 +117,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       isShuttingDown: () => shuttingDown,
     });
     log = (line) => app.log.info(line);
-    early.forEach(log);
+    warn = (line) => app.log.warn(line);
+    for (const [level, line] of early) app.log[level](line);
     const url = await app.listen({ host: options.host, port: options.port });
     const ready = catalog.loadAll(repository, workers, log).then(() => jobs.start());
 

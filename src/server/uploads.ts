@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { GenomeInputPaths } from '../pipeline/genomeInput.js';
 import { PathLabels } from './pathLabels.js';
 import { badRequest, ServiceError, tooLarge } from './serviceError.js';
+import { storageFailure } from './storageErrors.js';
 
 /** A genome received as multipart fields `fasta`, `fai`, `gzi` and `track:<NAME>`, on disk. */
 export interface UploadedGenome {
@@ -107,6 +108,8 @@ const unknownField = (field: string, textFields: readonly string[]) =>
 /** Our own errors pass through; the multipart parser's become 413 or 400 naming the fault. */
 function asUploadError(err: unknown, maxBytes: number): unknown {
   if (err instanceof ServiceError) return err;
+  // Writing the received file failed (disk full, I/O error): the server's fault, not the body's.
+  if (storageFailure(err)) return err;
   const e = err as { code?: string; statusCode?: number; message?: string };
   if (e.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return err;
   if (e.code === 'FST_REQ_FILE_TOO_LARGE') return uploadTooLarge(maxBytes, 'file');

@@ -1,8 +1,9 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { GenomeinferError } from '../errors.js';
 
 /** Bytes to write at a byte offset of a file. */
 export interface FilePatch {
@@ -10,9 +11,47 @@ export interface FilePatch {
   bytes: Uint8Array;
 }
 
+/** Temporary files not yet committed or aborted, for removeUnfinishedTempFiles(). */
+const unfinished = new Set<string>();
+
+/**
+ * Removes (synchronously, so it can run in a signal handler just before exit) every
+ * temporary file of this process not yet committed or aborted.
+ */
+export function removeUnfinishedTempFiles(): void {
+  for (const path of unfinished) rmSync(path, { force: true });
+  unfinished.clear();
+}
+
+/**
+ * Fails at once when `path` cannot become a file: it names a directory (the rename would
+ * fail only after all the work). Called by create(), and by commands before they start.
+ */
+export async function assertFileTarget(path: string, what = 'output'): Promise<void> {
+  const s = await stat(path).catch(() => undefined);
+  if (s?.isDirectory()) {
+    throw new GenomeinferError('usage', 'output_is_directory', `${what} ${path} is a directory; name a file to write (e.g. ${join(path, 'out.bed')})`);
+  }
+}
+
+/**
+ * Makes a rename (or a new entry) in `dir` durable: without it a power loss can forget the
+ * rename even though the file's bytes were synced.
+ */
+export async function syncDirectory(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * A file written under a hidden temporary name in its target directory and renamed into
  * place on `commit()`, so readers never see a partial result; `abort()` removes it.
+ * Committing syncs the file before the rename and the directory after it, so a committed
+ * file survives a power loss, not only a killed process.
  */
 export class AtomicFile {
   private readonly stream: WriteStream;
@@ -21,10 +60,12 @@ export class AtomicFile {
 
   private constructor(readonly path: string) {
     this.tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    unfinished.add(this.tmpPath);
     this.stream = createWriteStream(this.tmpPath);
   }
 
   static async create(path: string): Promise<AtomicFile> {
+    await assertFileTarget(path);
     await mkdir(dirname(path), { recursive: true });
     const f = new AtomicFile(path);
     await once(f.stream, 'open');
@@ -57,21 +98,26 @@ export class AtomicFile {
    */
   async commit(patches: readonly FilePatch[] = []): Promise<void> {
     this.done = true;
+    let renamed = false;
     try {
       this.stream.end();
       await once(this.stream, 'finish');
-      if (patches.length) {
-        const fh = await open(this.tmpPath, 'r+');
-        try {
-          for (const p of patches) await fh.write(p.bytes, 0, p.bytes.length, p.position);
-        } finally {
-          await fh.close();
-        }
+      const fh = await open(this.tmpPath, 'r+');
+      try {
+        for (const p of patches) await fh.write(p.bytes, 0, p.bytes.length, p.position);
+        await fh.sync();
+      } finally {
+        await fh.close();
       }
       await rename(this.tmpPath, this.path);
+      renamed = true;
+      unfinished.delete(this.tmpPath);
+      await syncDirectory(dirname(this.path));
     } catch (err) {
-      // abort() is a no-op once committing started, so a failed commit cleans up itself.
-      await rm(this.tmpPath, { force: true });
+      // abort() is a no-op once committing started, so a failed commit cleans up itself:
+      // a file that is not known to be durable is not left in place either.
+      await rm(renamed ? this.path : this.tmpPath, { force: true });
+      unfinished.delete(this.tmpPath);
       throw err;
     }
   }
@@ -87,5 +133,6 @@ export class AtomicFile {
       await closed;
     }
     await rm(this.tmpPath, { force: true });
+    unfinished.delete(this.tmpPath);
   }
 }
