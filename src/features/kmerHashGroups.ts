@@ -1,0 +1,197 @@
+import { ID_MASK, PALINDROME_FLAG } from './canonicalKmerHashes.js';
+
+/**
+ * Counting equal 64-bit k-mer hashes: given [high hash, id] pairs (interleaved in one
+ * Uint32Array) and the low halves in low[id], writes counts[id] = the number of pairs with the
+ * same 64-bit hash where that is ≥ 2, PALINDROME_FLAG | 1 for a palindromic singleton
+ * (the id's top bit), and leaves other singletons alone (saving a random write for each of
+ * the ~97% unique k-mers).
+ *
+ * Grouping needs no full sort. One most-significant-digit scatter (over memory) splits the
+ * pairs into buckets of ~16k that fit in L2; a second scatter, in cache, splits each bucket on
+ * its next bits into about as many sub-buckets as it has pairs, so nearly all are empty or
+ * singletons, and the rest (true repeats, the odd hash neighbour) are sorted and counted while
+ * still in cache. The old code did four 8-bit passes over the whole array plus a counting
+ * pass, each missing cache on every access.
+ */
+
+const BUCKET_TARGET_PAIRS = 16384; // 128 KB of pairs, the same again in scratch: inside L2
+const SMALL_RANGE = 32; // insertion sort below this, radix above (heavy repeats)
+
+/** Scratch grown to the largest bucket and kept (one per worker; tens of KB in practice). */
+export class HashGroupScratch {
+  subBuckets: Uint32Array = new Uint32Array(0);
+  sortTemp: Uint32Array = new Uint32Array(0);
+  histogram = new Uint32Array(1 << 16);
+  topOffsets: Uint32Array = new Uint32Array(0);
+}
+
+function grow(a: Uint32Array, words: number): Uint32Array {
+  return a.length >= words ? a : new Uint32Array(Math.max(words, a.length * 2));
+}
+
+/**
+ * Counts the first m pairs of `pairs` into `counts`, using `spread` (≥ 2m words) for the
+ * buckets. `counts` may share memory with `pairs`: it is zeroed once the pairs are spread.
+ */
+export function countHashGroups(pairs: Uint32Array, m: number, spread: Uint32Array, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
+  let topBits = 0;
+  while (topBits < 16 && m >>> topBits > BUCKET_TARGET_PAIRS) topBits++;
+  const shift = 32 - topBits;
+  const buckets = 1 << topBits;
+  scratch.topOffsets = grow(scratch.topOffsets, buckets + 1);
+  const offsets = scratch.topOffsets;
+  offsets.fill(0, 0, buckets + 1);
+  if (topBits === 0) {
+    offsets[0] = m; // bucket 0's end, as the scatter below leaves it
+    spread.set(pairs.subarray(0, 2 * m));
+  } else {
+    for (let j = 0; j < m; j++) offsets[(pairs[2 * j]! >>> shift) + 1]!++;
+    for (let b = 1; b <= buckets; b++) offsets[b] += offsets[b - 1]!;
+    // offsets[b] advances from bucket b's start to bucket b+1's.
+    for (let j = 0; j < m; j++) {
+      const key = pairs[2 * j]!;
+      const at = 2 * offsets[key >>> shift]!++;
+      spread[at] = key;
+      spread[at + 1] = pairs[2 * j + 1]!;
+    }
+  }
+  counts.fill(0);
+  let start = 0;
+  for (let b = 0; b < buckets; b++) {
+    const end = offsets[b]!;
+    countBucket(spread, start, end, shift, low, counts, scratch);
+    start = end;
+  }
+}
+
+/** One bucket (keys agree above bit `bits`): split on the next bits, count each sub-bucket. */
+function countBucket(pairs: Uint32Array, start: number, end: number, bits: number, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
+  const size = end - start;
+  if (size <= SMALL_RANGE) {
+    countRange(pairs, 2 * start, size, bits, low, counts, scratch);
+    return;
+  }
+  let subBits = 0;
+  while (subBits < 16 && subBits < bits && 1 << subBits < size) subBits++;
+  const shift = bits - subBits;
+  const mask = (1 << subBits) - 1;
+  const histogram = scratch.histogram;
+  histogram.fill(0, 0, 1 << subBits);
+  for (let j = start; j < end; j++) histogram[(pairs[2 * j]! >>> shift) & mask]!++;
+  let sum = 0;
+  for (let d = 0; d <= mask; d++) {
+    const c = histogram[d]!;
+    histogram[d] = sum;
+    sum += c;
+  }
+  scratch.subBuckets = grow(scratch.subBuckets, 2 * size);
+  const sub = scratch.subBuckets;
+  for (let j = start; j < end; j++) {
+    const key = pairs[2 * j]!;
+    const at = 2 * histogram[(key >>> shift) & mask]!++;
+    sub[at] = key;
+    sub[at + 1] = pairs[2 * j + 1]!;
+  }
+  // histogram[d] is now sub-bucket d's end.
+  let from = 0;
+  for (let d = 0; d <= mask; d++) {
+    const to = histogram[d]!;
+    const count = to - from;
+    if (count === 1) {
+      const id = sub[2 * from + 1]!;
+      if (id >= PALINDROME_FLAG) counts[id & ID_MASK] = (PALINDROME_FLAG | 1) >>> 0;
+    } else if (count > 1) {
+      countRange(sub, 2 * from, count, shift, low, counts, scratch);
+    }
+    from = to;
+  }
+}
+
+/** Sorts `size` pairs at word offset `at` on their low `bits` key bits, then counts runs. */
+function countRange(pairs: Uint32Array, at: number, size: number, bits: number, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
+  if (size <= SMALL_RANGE) insertionSort(pairs, at, size);
+  else radixSort(pairs, at, size, bits, scratch);
+  const end = at + 2 * size;
+  for (let s = at; s < end; ) {
+    const key = pairs[s]!;
+    let e = s + 2;
+    while (e < end && pairs[e] === key) e += 2;
+    if (e - s === 2) {
+      const id = pairs[s + 1]!;
+      if (id >= PALINDROME_FLAG) counts[id & ID_MASK] = (PALINDROME_FLAG | 1) >>> 0;
+    } else {
+      countEqualHighs(pairs, s, e, low, counts);
+    }
+    s = e;
+  }
+}
+
+/** Pairs [s, e) (word offsets) share their high hash: split on the low halves (nearly always one group). */
+function countEqualHighs(pairs: Uint32Array, s: number, e: number, low: Uint32Array, counts: Uint32Array): void {
+  const first = low[pairs[s + 1]! & ID_MASK]!;
+  let same = true;
+  for (let j = s + 3; j < e && same; j += 2) same = low[pairs[j]! & ID_MASK] === first;
+  if (same) {
+    for (let j = s + 1; j < e; j += 2) counts[pairs[j]! & ID_MASK] = (e - s) / 2;
+    return;
+  }
+  const byLow = new Map<number, number>();
+  for (let j = s + 1; j < e; j += 2) {
+    const lo = low[pairs[j]! & ID_MASK]!;
+    byLow.set(lo, (byLow.get(lo) ?? 0) + 1);
+  }
+  for (let j = s + 1; j < e; j += 2) {
+    const id = pairs[j]!;
+    const c = byLow.get(low[id & ID_MASK]!)!;
+    if (c >= 2) counts[id & ID_MASK] = c;
+    else if (id >= PALINDROME_FLAG) counts[id & ID_MASK] = (PALINDROME_FLAG | 1) >>> 0;
+  }
+}
+
+function insertionSort(pairs: Uint32Array, at: number, size: number): void {
+  const end = at + 2 * size;
+  for (let i = at + 2; i < end; i += 2) {
+    const key = pairs[i]!;
+    const id = pairs[i + 1]!;
+    let j = i - 2;
+    while (j >= at && pairs[j]! > key) {
+      pairs[j + 2] = pairs[j]!;
+      pairs[j + 3] = pairs[j + 1]!;
+      j -= 2;
+    }
+    pairs[j + 2] = key;
+    pairs[j + 3] = id;
+  }
+}
+
+/** LSD radix sort (≤ 11-bit digits) of `size` pairs at word offset `at` on the low `bits` key bits. */
+function radixSort(pairs: Uint32Array, at: number, size: number, bits: number, scratch: HashGroupScratch): void {
+  if (bits === 0) return;
+  const passes = Math.ceil(bits / 11);
+  const digitBits = Math.ceil(bits / passes);
+  scratch.sortTemp = grow(scratch.sortTemp, 2 * size);
+  const histogram = new Uint32Array(1 << digitBits); // rare (heavy repeats): not worth sharing
+  let src: Uint32Array = pairs, srcAt = at;
+  let dst: Uint32Array = scratch.sortTemp, dstAt = 0;
+  for (let pass = 0, shift = 0; pass < passes; pass++, shift += digitBits) {
+    const mask = (1 << Math.min(digitBits, bits - shift)) - 1;
+    histogram.fill(0);
+    for (let j = 0; j < size; j++) histogram[(src[srcAt + 2 * j]! >>> shift) & mask]!++;
+    let sum = 0;
+    for (let d = 0; d <= mask; d++) {
+      const c = histogram[d]!;
+      histogram[d] = sum;
+      sum += c;
+    }
+    for (let j = 0; j < size; j++) {
+      const key = src[srcAt + 2 * j]!;
+      const to = dstAt + 2 * histogram[(key >>> shift) & mask]!++;
+      dst[to] = key;
+      dst[to + 1] = src[srcAt + 2 * j + 1]!;
+    }
+    [src, dst] = [dst, src];
+    [srcAt, dstAt] = [dstAt, srcAt];
+  }
+  if (src !== pairs) pairs.set(src.subarray(srcAt, srcAt + 2 * size), at);
+}
