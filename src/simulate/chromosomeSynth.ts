@@ -31,11 +31,11 @@ export function buildGenomeSequences(params: GenomeParams, seed: number): Genome
 
 /**
  * Tandem-array copy divergence: mostly substitutions. An indel shifts the phase between a copy
- * and the next, so indels are kept below ~0.05 per unit: HORs stay periodic at the HOR length,
- * and long rDNA units as homogeneous as concerted evolution keeps them in real genomes.
+ * and the next, so indels are kept below 0.02 per unit copy: HORs stay periodic at the HOR
+ * length, and 5S units as homogeneous as concerted evolution keeps them in real genomes.
  */
 function arrayDivergence(divergence: number, unitBp: number, indelRate = divergence * 0.05): Divergence {
-  return { substitutionRate: divergence, indelRate: Math.min(indelRate, 0.0008, 0.05 / unitBp) };
+  return { substitutionRate: divergence, indelRate: Math.min(indelRate, 0.0008, 0.02 / unitBp) };
 }
 
 /**

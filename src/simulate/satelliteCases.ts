@@ -149,7 +149,7 @@ export function drawSatellites(satelliteCase: SatelliteCase, legacy: LegacyDraws
     monomerBp,
     monomerGc: legacy.monomerGc,
     copyDivergence,
-    chromosomeDivergence: u(random, 0.01, 0.04),
+    chromosomeDivergence: u(random, 0.02, 0.05),
     hor,
     horMonomers,
     dimerProbability,
