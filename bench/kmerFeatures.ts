@@ -50,6 +50,7 @@ if (!existsSync(`${fasta}.fai`)) {
 }
 const { name, bases } = await readChromosome();
 const seconds: Record<Impl, number[]> = { new: [], reference: [] };
+const cpuSeconds: Record<Impl, number[]> = { new: [], reference: [] }; // steadier than wall time when the cores are shared
 let outputs: Record<Impl, Float32Array[]> | undefined;
 for (let run = 0; run < RUNS; run++) {
   // Alternate the order so drift in machine load hits both alike.
@@ -57,8 +58,11 @@ for (let run = 0; run < RUNS; run++) {
   const got = {} as Record<Impl, Float32Array[]>;
   for (const impl of order) {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     got[impl] = runImpl(impl, bases);
     seconds[impl].push((performance.now() - t) / 1000);
+    const used = process.cpuUsage(cpu);
+    cpuSeconds[impl].push((used.user + used.system) / 1e6);
   }
   outputs ??= got;
 }
@@ -83,7 +87,8 @@ const [tNew, tRef] = [median(seconds.new), median(seconds.reference)];
 console.log(`bench:features — eight k-mer features, ${name} of rice-seed${SEED} (${mb.toFixed(1)} Mb), median of ${RUNS}, same run`);
 console.log(`  reference (pre-filter)  ${tRef.toFixed(2)} s  (${seconds.reference.map((s) => s.toFixed(2)).join(', ')})  ${((tRef / bases.length) * 1e9).toFixed(0)} ns/base`);
 console.log(`  current                 ${tNew.toFixed(2)} s  (${seconds.new.map((s) => s.toFixed(2)).join(', ')})  ${((tNew / bases.length) * 1e9).toFixed(0)} ns/base`);
-console.log(`  speed-up                ${(tRef / tNew).toFixed(2)}×`);
+const [cNew, cRef] = [median(cpuSeconds.new), median(cpuSeconds.reference)];
+console.log(`  speed-up                ${(tRef / tNew).toFixed(2)}× wall; CPU time ${cRef.toFixed(2)} s → ${cNew.toFixed(2)} s, ${(cRef / cNew).toFixed(2)}×`);
 console.log(`  bit-identical           ${differing === 0 ? 'yes' : 'NO'}: ${differing} of ${values} Float32 values differ`);
 console.log(`  peak RSS, one process   reference ${rss('reference').toFixed(0)} MB, current ${rss('new').toFixed(0)} MB`);
 if (differing !== 0) process.exitCode = 1;

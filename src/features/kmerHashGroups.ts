@@ -8,10 +8,8 @@ import { ID_MASK, PALINDROME_FLAG } from './canonicalKmerHashes.js';
  * the ~97% unique k-mers).
  *
  * Grouping needs no full sort. One most-significant-digit scatter (over memory) splits the
- * pairs into buckets of ~16k that fit in L2; a second scatter, in cache, splits each bucket on
- * its next bits into about as many sub-buckets as it has pairs, so nearly all are empty or
- * singletons, and the rest (true repeats, the odd hash neighbour) are sorted and counted while
- * still in cache. The old code did four 8-bit passes over the whole array plus a counting
+ * pairs into buckets of ~16k that fit in L2 with a hash table on their other key bits, which
+ * finds equal keys in one pass; only keys seen twice (true repeats) are gathered and counted. The old code did four 8-bit passes over the whole array plus a counting
  * pass, each missing cache on every access.
  */
 
@@ -20,9 +18,12 @@ const SMALL_RANGE = 32; // insertion sort below this, radix above (heavy repeats
 
 /** Scratch grown to the largest bucket and kept (one per worker; tens of KB in practice). */
 export class HashGroupScratch {
-  subBuckets: Uint32Array = new Uint32Array(0);
+  table: Uint32Array = new Uint32Array(0);
+  next: Uint32Array = new Uint32Array(0);
+  repeated: Uint32Array = new Uint32Array(0);
+  palindromes: Uint32Array = new Uint32Array(0);
+  gathered: Uint32Array = new Uint32Array(0);
   sortTemp: Uint32Array = new Uint32Array(0);
-  histogram = new Uint32Array(1 << 16);
   topOffsets: Uint32Array = new Uint32Array(0);
 }
 
@@ -65,47 +66,75 @@ export function countHashGroups(pairs: Uint32Array, m: number, spread: Uint32Arr
   }
 }
 
-/** One bucket (keys agree above bit `bits`): split on the next bits, count each sub-bucket. */
+/**
+ * One bucket (keys agree above bit `bits`, random below): an open-addressing table on the low
+ * key bits, in cache, finds equal high hashes in one pass; members of a key chain through
+ * `next`, and only keys seen twice (true repeats, ~3%) are gathered and counted.
+ */
 function countBucket(pairs: Uint32Array, start: number, end: number, bits: number, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
   const size = end - start;
   if (size <= SMALL_RANGE) {
     countRange(pairs, 2 * start, size, bits, low, counts, scratch);
     return;
   }
-  let subBits = 0;
-  while (subBits < 16 && subBits < bits && 1 << subBits < size) subBits++;
-  const shift = bits - subBits;
-  const mask = (1 << subBits) - 1;
-  const histogram = scratch.histogram;
-  histogram.fill(0, 0, 1 << subBits);
-  for (let j = start; j < end; j++) histogram[(pairs[2 * j]! >>> shift) & mask]!++;
-  let sum = 0;
-  for (let d = 0; d <= mask; d++) {
-    const c = histogram[d]!;
-    histogram[d] = sum;
-    sum += c;
-  }
-  scratch.subBuckets = grow(scratch.subBuckets, 2 * size);
-  const sub = scratch.subBuckets;
-  for (let j = start; j < end; j++) {
-    const key = pairs[2 * j]!;
-    const at = 2 * histogram[(key >>> shift) & mask]!++;
-    sub[at] = key;
-    sub[at + 1] = pairs[2 * j + 1]!;
-  }
-  // histogram[d] is now sub-bucket d's end.
-  let from = 0;
-  for (let d = 0; d <= mask; d++) {
-    const to = histogram[d]!;
-    const count = to - from;
-    if (count === 1) {
-      const id = sub[2 * from + 1]!;
-      if (id >= PALINDROME_FLAG) counts[id & ID_MASK] = (PALINDROME_FLAG | 1) >>> 0;
-    } else if (count > 1) {
-      countRange(sub, 2 * from, count, shift, low, counts, scratch);
+  let tableBits = 1;
+  while (1 << tableBits < 2 * size) tableBits++;
+  const tableMask = (1 << tableBits) - 1;
+  scratch.table = grow(scratch.table, 1 << tableBits);
+  scratch.next = grow(scratch.next, size);
+  const table = scratch.table; // 1 + index of a key's first member; 0 = empty
+  const next = scratch.next; // 1 + index of the member's successor; 0 = last
+  table.fill(0, 0, 1 << tableBits);
+  let repeated = 0; // indexes of first members of keys seen twice, in scratch.repeated
+  let palindromes = 0;
+  const at = 2 * start;
+  for (let i = 0; i < size; i++) {
+    const key = pairs[at + 2 * i]!;
+    if (pairs[at + 2 * i + 1]! >= PALINDROME_FLAG) {
+      scratch.palindromes = growKeep(scratch.palindromes, palindromes + 1);
+      scratch.palindromes[palindromes++] = i;
     }
-    from = to;
+    let slot = key & tableMask;
+    for (;;) {
+      const h = table[slot]!;
+      if (h === 0) {
+        table[slot] = i + 1;
+        next[i] = 0;
+        break;
+      }
+      if (pairs[at + 2 * (h - 1)] === key) {
+        const first = h - 1;
+        if (next[first] === 0) {
+          scratch.repeated = growKeep(scratch.repeated, repeated + 1);
+          scratch.repeated[repeated++] = first;
+        }
+        next[i] = next[first]!;
+        next[first] = i + 1;
+        break;
+      }
+      slot = (slot + 1) & tableMask;
+    }
   }
+  for (let g = 0; g < repeated; g++) {
+    let words = 0;
+    for (let i = scratch.repeated[g]! + 1; i !== 0; i = next[i - 1]!) {
+      scratch.gathered = growKeep(scratch.gathered, words + 2);
+      scratch.gathered[words++] = pairs[at + 2 * (i - 1)]!;
+      scratch.gathered[words++] = pairs[at + 2 * (i - 1) + 1]!;
+    }
+    countEqualHighs(scratch.gathered, 0, words, low, counts);
+  }
+  for (let j = 0; j < palindromes; j++) {
+    const id = pairs[at + 2 * scratch.palindromes[j]! + 1]! & ID_MASK;
+    if (counts[id] === 0) counts[id] = (PALINDROME_FLAG | 1) >>> 0;
+  }
+}
+
+function growKeep(a: Uint32Array, words: number): Uint32Array {
+  if (a.length >= words) return a;
+  const b = new Uint32Array(Math.max(words, 2 * a.length, 64));
+  b.set(a);
+  return b;
 }
 
 /** Sorts `size` pairs at word offset `at` on their low `bits` key bits, then counts runs. */
