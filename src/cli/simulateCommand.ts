@@ -11,22 +11,41 @@ import { MAX_INDEL_BP } from '../simulate/panelVariety.js';
 import { writeEpigenome } from '../simulate/epigenomeGenome.js';
 import { parseCommandArgs, positiveInt } from './args.js';
 
-export const SIMULATE_HELP = `usage: genomeinfer simulate --out DIR [--seed N] [--scale F] [--chromosomes N]
-       genomeinfer simulate --panel N --out DIR [--seed N] [--scale F] [--chromosomes N]
+export const SIMULATE_HELP = `usage: genomeinfer simulate --out DIR [--seed N] [--scale F] [--chromosomes N] [--case NAME]
+       genomeinfer simulate --panel N --out DIR [--seed N] [--scale F] [--chromosomes N] [--case NAME]
        genomeinfer simulate --epigenome --out DIR [--seed N] [--chromosomes N] [--chromosome-bp N]
        genomeinfer simulate --example --out DIR [--chromosomes NAME:BP,…] [--seed N]
 
 Without --example: a rice-like genome for training and evaluating centromere models, with
-its truth. DIR receives genome.fa + genome.fa.fai (60-bp lines), centromeres.bed (one CentO
-satellite array per chromosome), decoys.bed (tandem arrays that are not centromeres:
-subtelomeric_satellite, rDNA_5S, rDNA_45S), repeats.bed (TE copies, name = family),
-gaps.bed (runs of N) and params.json (the parameters drawn from the seed). BEDs are BED6,
-0-based half-open, sorted in FASTA order; TE copies and tandem arrays are soft-masked.
+its truth. DIR receives genome.fa + genome.fa.fai (60-bp lines), centromeres.bed (one
+satellite array per chromosome, its full span with the CRR insertions inside it),
+decoys.bed (every tandem array that is not a centromere: subtelomeric_satellite, rDNA_5S,
+rDNA_45S), repeats.bed (TE copies, name = family; CRR copies inside the arrays too),
+gaps.bed (runs of N) and params.json (the case, the parameters drawn from the seed, the
+layout, and \`rows\`: which rows of the centromere test table the genome shows). BEDs are
+BED6, 0-based half-open, sorted in FASTA order; TE copies and tandem arrays are soft-masked.
   --seed N          1…4294967295 (default 1); the same seed and options give identical files
   --scale F         0 < F ≤ 1 multiplies chromosome lengths (default 1: the IRGSP-1.0
                     lengths, 373 Mb); each chromosome must stay ≥ ${MIN_CHROMOSOME_BP} bp. Tandem
                     arrays keep real sizes, capped at 1/4 (centromere) or 1/10 (decoys) of it
   --chromosomes N   keep the first N of chr1…chr${IRGSP_CHROMOSOMES.length} (default ${IRGSP_CHROMOSOMES.length})
+  --case NAME       the centromere and decoys to draw (default mixed):
+                    mixed         every parameter from the wide ranges below, so cases combine:
+                                  monomer 100–400 bp (5%: 401–1000), per-copy divergence 1–15%,
+                                  HORs of 2–6 monomers in 60% of genomes (dimers too), CRR-rich
+                                  arrays (40–60% CRR) in 25%, 1–4 5S loci of 20–700 kb
+                    cento         rice CentO: 155-bp monomer, HORs with dimers, 1–6% divergence,
+                                  a CRR every few tens of kb
+                    diverged      150–200-bp monomer, 8–15% per-copy divergence, no HOR
+                    rdna-decoy    5S rDNA (500-bp unit, 0.4–0.6% divergence, 0.3–0.7 Mb) on 1–3
+                                  chromosomes, each larger and more homogeneous than every centromere
+                    crr-rich      CRR makes up 40–60% of every array
+                    long-monomer  300–400-bp monomer
+                    Each chromosome carries its own variant of the genome's monomer (2–5% apart).
+                    Every genome has 1–2 45S NORs (7.5–10.5-kb unit with 254-bp sub-repeats,
+                    0.5–3 Mb, usually at a chromosome end) and TA352-like subtelomeric arrays.
+                    rDNA loci are drawn among all 12 chromosomes with mixed, so --chromosomes N
+                    is a prefix of the full genome; with a forced case, among the N made.
 
 With --panel N: N varieties (V01…V24 for N = 24: zero-padded to the width of N) derived from
 that one genome. Each differs from it by SNPs (0.1–1% of bases), 1–${MAX_INDEL_BP}-bp indels (5–20% of

@@ -39,13 +39,22 @@ function arrayDivergence(divergence: number, unitBp: number, indelRate = diverge
 }
 
 /**
- * Writes one chromosome's bases into `out` (exactly plan.lengthBp long): background, then the
- * planned features over it. Background is i.i.d., so overwriting it is the same as inserting.
+ * Writes one chromosome's bases into `out` (exactly plan.lengthBp long): background between the
+ * tandem arrays, the arrays, then the other planned features over the background (it is
+ * i.i.d., so overwriting it is the same as inserting).
  * Uses its own random stream, so each chromosome is the same whichever others are made.
  */
 export function synthesizeChromosome(out: Uint8Array, plan: ChromosomePlan, params: GenomeParams, sequences: GenomeSequences, seed: number): void {
   const random = new Random(deriveSeed(seed, STREAM.chromosome, plan.index));
-  fillBackground(out, 0, plan.lengthBp, params.background, random);
+  // Background everywhere but the tandem arrays, which write every base of their span (Mb of
+  // 45S and centromere need no background first).
+  const arrays = [plan.centromere, ...plan.decoys].sort((a, b) => a.startBp - b.startBp);
+  let at = 0;
+  for (const a of arrays) {
+    fillBackground(out, at, a.startBp, params.background, random);
+    at = a.endBp;
+  }
+  fillBackground(out, at, plan.lengthBp, params.background, random);
   for (const gap of plan.gaps) out.fill(BASE_N, gap.startBp, gap.endBp);
 
   const cen = plan.centromere;
