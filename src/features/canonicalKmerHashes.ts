@@ -7,7 +7,7 @@
  * two hashes are equal is its own reverse complement (a reverse palindrome).
  * (Polynomial hashes mod 2^32 collide on adversarial Thue–Morse-like strings; DNA is not that.)
  *
- * Output is a pair array [high hash, id] per k-mer, sorted later on the high half, and the low
+ * Output is a pair array [high hash, id] per k-mer, grouped later on the high half, and the low
  * half in `low[id & ID_MASK]`. The id's top bit flags palindromes (positions fit in 31 bits).
  * The roll is written out twice (all positions / chosen positions) rather than shared through
  * a callback: the call per k-mer was a fifth of the old feature time.

@@ -14,7 +14,7 @@ import { ID_MASK, PALINDROME_FLAG } from './canonicalKmerHashes.js';
  */
 
 const BUCKET_TARGET_PAIRS = 16384; // 128 KB of pairs, the same again in scratch: inside L2
-const SMALL_RANGE = 32; // insertion sort below this, radix above (heavy repeats)
+const SMALL_RANGE = 32; // buckets this small are insertion-sorted instead
 
 /** Scratch grown to the largest bucket and kept (one per worker; tens of KB in practice). */
 export class HashGroupScratch {
@@ -23,7 +23,6 @@ export class HashGroupScratch {
   repeated: Uint32Array = new Uint32Array(0);
   palindromes: Uint32Array = new Uint32Array(0);
   gathered: Uint32Array = new Uint32Array(0);
-  sortTemp: Uint32Array = new Uint32Array(0);
   topOffsets: Uint32Array = new Uint32Array(0);
 }
 
@@ -61,20 +60,20 @@ export function countHashGroups(pairs: Uint32Array, m: number, spread: Uint32Arr
   let start = 0;
   for (let b = 0; b < buckets; b++) {
     const end = offsets[b]!;
-    countBucket(spread, start, end, shift, low, counts, scratch);
+    countBucket(spread, start, end, low, counts, scratch);
     start = end;
   }
 }
 
 /**
- * One bucket (keys agree above bit `bits`, random below): an open-addressing table on the low
+ * One bucket (keys agree in their top bits, random below): an open-addressing table on the low
  * key bits, in cache, finds equal high hashes in one pass; members of a key chain through
  * `next`, and only keys seen twice (true repeats, ~3%) are gathered and counted.
  */
-function countBucket(pairs: Uint32Array, start: number, end: number, bits: number, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
+function countBucket(pairs: Uint32Array, start: number, end: number, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
   const size = end - start;
   if (size <= SMALL_RANGE) {
-    countRange(pairs, 2 * start, size, bits, low, counts, scratch);
+    countRange(pairs, 2 * start, size, low, counts);
     return;
   }
   let tableBits = 1;
@@ -137,10 +136,9 @@ function growKeep(a: Uint32Array, words: number): Uint32Array {
   return b;
 }
 
-/** Sorts `size` pairs at word offset `at` on their low `bits` key bits, then counts runs. */
-function countRange(pairs: Uint32Array, at: number, size: number, bits: number, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
-  if (size <= SMALL_RANGE) insertionSort(pairs, at, size);
-  else radixSort(pairs, at, size, bits, scratch);
+/** Sorts a few pairs at word offset `at` by key, then counts runs of equal keys. */
+function countRange(pairs: Uint32Array, at: number, size: number, low: Uint32Array, counts: Uint32Array): void {
+  insertionSort(pairs, at, size);
   const end = at + 2 * size;
   for (let s = at; s < end; ) {
     const key = pairs[s]!;
@@ -192,35 +190,4 @@ function insertionSort(pairs: Uint32Array, at: number, size: number): void {
     pairs[j + 2] = key;
     pairs[j + 3] = id;
   }
-}
-
-/** LSD radix sort (≤ 11-bit digits) of `size` pairs at word offset `at` on the low `bits` key bits. */
-function radixSort(pairs: Uint32Array, at: number, size: number, bits: number, scratch: HashGroupScratch): void {
-  if (bits === 0) return;
-  const passes = Math.ceil(bits / 11);
-  const digitBits = Math.ceil(bits / passes);
-  scratch.sortTemp = grow(scratch.sortTemp, 2 * size);
-  const histogram = new Uint32Array(1 << digitBits); // rare (heavy repeats): not worth sharing
-  let src: Uint32Array = pairs, srcAt = at;
-  let dst: Uint32Array = scratch.sortTemp, dstAt = 0;
-  for (let pass = 0, shift = 0; pass < passes; pass++, shift += digitBits) {
-    const mask = (1 << Math.min(digitBits, bits - shift)) - 1;
-    histogram.fill(0);
-    for (let j = 0; j < size; j++) histogram[(src[srcAt + 2 * j]! >>> shift) & mask]!++;
-    let sum = 0;
-    for (let d = 0; d <= mask; d++) {
-      const c = histogram[d]!;
-      histogram[d] = sum;
-      sum += c;
-    }
-    for (let j = 0; j < size; j++) {
-      const key = src[srcAt + 2 * j]!;
-      const to = dstAt + 2 * histogram[(key >>> shift) & mask]!++;
-      dst[to] = key;
-      dst[to + 1] = src[srcAt + 2 * j + 1]!;
-    }
-    [src, dst] = [dst, src];
-    [srcAt, dstAt] = [dstAt, srcAt];
-  }
-  if (src !== pairs) pairs.set(src.subarray(srcAt, srcAt + 2 * size), at);
 }
