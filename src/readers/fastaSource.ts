@@ -1,15 +1,13 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { BgzipIndexedFasta, IndexedFasta } from '@gmod/indexedfasta';
 import type { Bp, Chromosome } from '../genome.js';
 import { InputError, errorMessage } from '../errors.js';
+import { checkBgzipBlocks } from './bgzipIndexCheck.js';
+import { byteOffset, checkFastaLayout, type FaiEntry } from './fastaLayout.js';
+import { sniffFasta } from './fastaSniff.js';
+import { ACCEPTED_DESCRIPTION, IS_NUCLEOTIDE, describeByte } from './nucleotideCodes.js';
 import { OpenLocalFile } from './openLocalFile.js';
-
-/** One .fai row: where a sequence's bases live in the (uncompressed) FASTA bytes. */
-interface FaiEntry {
-  offset: number;
-  lineBases: number;
-  lineBytes: number;
-}
+import { checkSequenceNames } from './sequenceNames.js';
 
 interface ParsedFai {
   names: string[];
@@ -29,13 +27,13 @@ export interface FastaPaths {
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
-const GT = 0x3e;
 
 /**
  * An indexed FASTA (plain `.fa` + `.fai`, or bgzip `.fa.gz` + `.fai` + `.gzi`) read
  * through @gmod/indexedfasta's file handles. `read()` returns raw ASCII bases (newlines
  * removed, case kept) for a 0-based half-open range, so a chromosome is only ever held
- * one segment at a time.
+ * one segment at a time. Every byte read is checked: bases must be nucleotide codes and
+ * line ends must sit where the index says (see read()).
  */
 export class IndexedFastaSource {
   readonly path: string;
@@ -43,10 +41,14 @@ export class IndexedFastaSource {
   readonly chromosomes: readonly Chromosome[];
   private readonly lib: IndexedFasta;
   private readonly files: OpenLocalFile[];
-  private readonly entries: Map<string, FaiEntry & { length: Bp }>;
+  private readonly entries: Map<string, FaiEntry>;
+  private readonly faiPath: string;
+  private readonly gziPath: string | undefined;
 
-  private constructor(path: string, compressed: boolean, lib: IndexedFasta, files: OpenLocalFile[], fai: ParsedFai) {
+  private constructor(path: string, compressed: boolean, lib: IndexedFasta, files: OpenLocalFile[], fai: ParsedFai, faiPath: string, gziPath: string | undefined) {
     this.path = path;
+    this.faiPath = faiPath;
+    this.gziPath = gziPath;
     this.compressed = compressed;
     this.lib = lib;
     this.files = files;
@@ -55,6 +57,7 @@ export class IndexedFastaSource {
     fai.names.forEach((name, i) => {
       chromosomes.push({ name, length: fai.lengths[i]! });
       this.entries.set(name, {
+        name,
         length: fai.lengths[i]!,
         offset: fai.offsets[i]!,
         lineBases: fai.lineLengths[i]!,
@@ -70,8 +73,9 @@ export class IndexedFastaSource {
     const faiPath = paths.fai ?? `${fasta}.fai`;
     const size = await fileSize(fasta, 'fasta_not_found', `FASTA not found: ${fasta}`);
     if (size === 0) throw new InputError('fasta_empty', `empty FASTA: ${fasta} has no bytes`);
-    // Before the .fai check: samtools cannot index plain gzip, so its advice would not help.
-    const compression = await sniffCompression(fasta);
+    // Before the .fai check: a FASTQ or no FASTA at all is named for what it is, and
+    // samtools cannot index plain gzip, so its advice would not help.
+    const compression = await sniffFasta(fasta);
     if (compression === 'gzip') {
       throw new InputError(
         'fasta_not_bgzip',
@@ -84,14 +88,17 @@ export class IndexedFastaSource {
       `FASTA index not found: ${faiPath} (create it with: samtools faidx ${fasta})`,
     );
     let lib: IndexedFasta;
+    let contentSize = size;
     const files = [new OpenLocalFile(fasta), new OpenLocalFile(faiPath)];
+    let gziPath: string | undefined;
     if (compression === 'bgzip') {
-      const gziPath = paths.gzi ?? `${fasta}.gzi`;
+      gziPath = paths.gzi ?? `${fasta}.gzi`;
       await fileSize(
         gziPath,
         'fasta_gzi_missing',
         `bgzip FASTA ${fasta} needs its .gzi index, not found: ${gziPath} (create it with: samtools faidx ${fasta})`,
       );
+      contentSize = await checkBgzipBlocks(fasta, gziPath);
       files.push(new OpenLocalFile(gziPath));
       lib = new BgzipIndexedFasta({ fasta: files[0], fai: files[1], gzi: files[2] });
     } else {
@@ -109,9 +116,10 @@ export class IndexedFastaSource {
     if (fai.names.length === 0 || fai.lengths.every((l) => l === 0)) {
       throw new InputError('fasta_empty', `empty FASTA: ${fasta} has no sequences (index ${faiPath} lists none with bases)`);
     }
-    const source = new IndexedFastaSource(fasta, compression === 'bgzip', lib, files, fai);
+    checkSequenceNames(fai.names, fasta, faiPath);
+    const source = new IndexedFastaSource(fasta, compression === 'bgzip', lib, files, fai, faiPath, gziPath);
     try {
-      await source.checkIndexMatchesFasta(faiPath);
+      await checkFastaLayout([...source.entries.values()], (length, position) => source.readRaw(length, position, `the headers before sequence bytes ${position}`), contentSize, fasta, faiPath);
     } catch (err) {
       await source.close();
       throw err;
@@ -148,7 +156,7 @@ export class IndexedFastaSource {
     const room = out.buffer.byteLength - out.byteOffset - outOffset;
     const inPlace = !this.compressed && room >= rawLength;
     const raw = this.compressed
-      ? await this.lib.fasta.read(rawLength, from)
+      ? await this.readRaw(rawLength, from, `${chrom}:${start}-${end}`)
       : await this.files[0]!.readInto(inPlace ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset + outOffset, rawLength) : new Uint8Array(rawLength), from);
     if (raw.length !== rawLength) {
       throw new InputError(
@@ -157,10 +165,22 @@ export class IndexedFastaSource {
       );
     }
     // The (validated) index fixes the line geometry, so move whole line runs, skipping the
-    // line terminators, instead of testing every byte.
+    // line terminators; each run's bytes are checked on the way (bases must be nucleotide
+    // codes, and a line must end exactly where the index says), which catches a line
+    // layout that disagrees with the .fai as well as non-nucleotide characters.
+    const terminator = e.lineBytes - e.lineBases;
     for (let pos = start; pos < end; ) {
       const run = Math.min(e.lineBases - (pos % e.lineBases), end - pos);
       const at = byteOffset(e, pos) - from;
+      for (let i = at; i < at + run; i++) {
+        if (IS_NUCLEOTIDE[raw[i]!] === 0) throw this.badByte(e, pos + i - at, raw[i]!);
+      }
+      if ((pos + run) % e.lineBases === 0 && pos + run < end) {
+        for (let t = 0; t < terminator; t++) {
+          const b = raw[at + run + t]!;
+          if (b !== (t === terminator - 1 ? NEWLINE : CR)) throw this.lineTooLong(e, pos + run, from + at + run + t, b);
+        }
+      }
       if (inPlace) raw.copyWithin(pos - start, at, at + run);
       else out.set(raw.subarray(at, at + run), outOffset + pos - start);
       pos += run;
@@ -168,51 +188,47 @@ export class IndexedFastaSource {
     return out;
   }
 
-  /**
-   * Catches a .fai that belongs to another FASTA (or a stale one): each sequence's first
-   * base must follow its own `>name` header line, and its last base must be followed by
-   * a newline, the next header or the end of the file.
-   */
-  private async checkIndexMatchesFasta(faiPath: string): Promise<void> {
-    const mismatch = (name: string, what: string) =>
-      new InputError(
-        'fasta_index_mismatch',
-        `FASTA index ${faiPath} does not match ${this.path}: sequence ${name} ${what} (re-create it with: samtools faidx ${this.path})`,
+  /** Uncompressed bytes; a bgzip file that fails to decompress is named, with what to do. */
+  private async readRaw(length: number, position: number, what: string): Promise<Uint8Array> {
+    try {
+      return await this.lib.fasta.read(length, position);
+    } catch (err) {
+      throw new InputError(
+        'fasta_unreadable',
+        `${this.path}: reading ${what} failed (${errorMessage(err)}): the ${this.compressed ? 'bgzip ' : ''}file is damaged or truncated${this.compressed ? `, or its .gzi ${this.gziPath} belongs to another file; check it with bgzip -t ${this.path} and re-index it with samtools faidx ${this.path}` : ''}`,
       );
-    for (const { name, length } of this.chromosomes) {
-      const e = this.entries.get(name)!;
-      const headerLen = Math.min(e.offset, name.length + 2 + 4096);
-      const before = await this.lib.fasta.read(headerLen, e.offset - headerLen);
-      if (before.length !== headerLen || before[headerLen - 1] !== NEWLINE) {
-        throw mismatch(name, `does not start on a new line at byte ${e.offset}`);
-      }
-      let lineStart = headerLen - 2;
-      while (lineStart >= 0 && before[lineStart] !== NEWLINE) lineStart--;
-      const header = Buffer.from(before.subarray(lineStart + 1, headerLen - 1)).toString('latin1').replace(/\r$/, '');
-      const headerName = header.slice(1).split(/\s/, 1)[0];
-      if (header.charCodeAt(0) !== GT || headerName !== name) {
-        throw mismatch(name, `is preceded by header "${header.slice(0, 60)}" instead of ">${name}"`);
-      }
-      if (length === 0) continue;
-      const last = byteOffset(e, length - 1);
-      const tail = await this.lib.fasta.read(64, last);
-      const lastBase = tail[0];
-      if (lastBase === undefined || lastBase === NEWLINE || lastBase === CR || lastBase === GT) {
-        throw mismatch(name, `has no base at byte ${last}, where its length ${length} says it ends`);
-      }
-      // After the last base and its line end(s) (samtools allows blank lines) comes the
-      // next header or the end of the file; a base there means the length is too short by
-      // whole lines (or too long, ending inside the next header).
-      const after = tail.subarray(1).find((b) => b !== NEWLINE && b !== CR);
-      if (after !== undefined && (after === tail[1] || after !== GT)) {
-        throw mismatch(name, `continues past its indexed length ${length}`);
-      }
     }
   }
-}
 
-function byteOffset(e: FaiEntry, pos: Bp): number {
-  return e.offset + Math.floor(pos / e.lineBases) * e.lineBytes + (pos % e.lineBases);
+  /** A byte inside a sequence line that is no nucleotide code (or a line that ends early). */
+  private badByte(e: FaiEntry, pos: Bp, b: number): InputError {
+    const where = `sequence ${e.name}, base ${pos + 1} (line ${Math.floor(pos / e.lineBases) + 1} of the sequence, byte offset ${byteOffset(e, pos)})`;
+    if (b === NEWLINE || b === CR) {
+      return new InputError(
+        'fasta_line_width_mismatch',
+        `${this.path}: ${where}: the line ends after ${pos % e.lineBases} bases, but the index ${this.faiPath} says each line of ${e.name} but the last holds ${e.lineBases}; the file's line layout does not match its index (all lines of a sequence but its last must have the same length; samtools faidx refuses such a file)`,
+      );
+    }
+    if (b === 0x3e) {
+      return new InputError(
+        'fasta_index_mismatch',
+        `${this.path}: ${where}: a '>' header appears inside the sequence's indexed extent; the index ${this.faiPath} does not match the file (re-create it with: samtools faidx ${this.path})`,
+      );
+    }
+    return new InputError(
+      'fasta_invalid_character',
+      `${this.path}: ${where} is ${describeByte(b)}, which is no nucleotide code; sequence lines may hold ${ACCEPTED_DESCRIPTION} (is it a protein FASTA, or damaged?)`,
+    );
+  }
+
+  /** A line of the sequence that goes on where the index says it ends. */
+  private lineTooLong(e: FaiEntry, lineEndPos: Bp, fileOffset: number, b: number): InputError {
+    return new InputError(
+      'fasta_line_width_mismatch',
+      `${this.path}: sequence ${e.name}, line ${lineEndPos / e.lineBases} of the sequence (byte offset ${fileOffset}): found ${describeByte(b)} where the index ${this.faiPath} says the line ends after ${e.lineBases} bases; the file's line layout does not match its index (all lines of a sequence but its last must have the same length; samtools faidx refuses such a file)`,
+    );
+  }
+
 }
 
 function checkFaiRows(fai: ParsedFai, faiPath: string): void {
@@ -237,19 +253,5 @@ async function fileSize(path: string, code: string, message: string): Promise<nu
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(code, message);
-  }
-}
-
-/** bgzip is gzip with a 'BC' extra subfield in every member header (SAM spec §4.1). */
-async function sniffCompression(path: string): Promise<'none' | 'gzip' | 'bgzip'> {
-  const fh = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(16);
-    const { bytesRead } = await fh.read(head, 0, 16, 0);
-    if (bytesRead < 2 || head[0] !== 0x1f || head[1] !== 0x8b) return 'none';
-    const hasExtra = bytesRead >= 16 && (head[3]! & 4) !== 0;
-    return hasExtra && head[12] === 0x42 && head[13] === 0x43 ? 'bgzip' : 'gzip';
-  } finally {
-    await fh.close();
   }
 }
