@@ -193,7 +193,7 @@ function planCentromere(params: GenomeParams, options: RiceOptions, index: numbe
   const horBp = horMonomers * c.monomerBp;
   const fullArrayBp = random.logUniform(...c.arrayBp);
   const minArrayBp = Math.max(20 * c.monomerBp, 3 * horBp);
-  const arrayBp = Math.max(minArrayBp, Math.min(Math.round(fullArrayBp), centromereCapBp(params, options, lengthBp)));
+  const arrayBp = Math.min(Math.max(minArrayBp, Math.round(fullArrayBp)), centromereCapBp(params, options, lengthBp));
   // Rice centromeres sit mostly 30–60% along; a few chromosomes (chr4, chr9) are nearer an end.
   const centerFraction = round4(random.chance(0.85) ? random.uniform(0.3, 0.6) : random.uniform(0.1, 0.3));
   const lo = Math.floor(lengthBp * 0.05);
