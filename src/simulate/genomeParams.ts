@@ -58,12 +58,11 @@ export function drawGenomeParams(seed: number, satelliteCase: SatelliteCase = 'm
   random.int(2, 6); // the former HOR size
   const arrayLo = Math.round(random.logUniform(65_000, 400_000));
   const arrayHi = Math.round(random.logUniform(Math.max(arrayLo, 500_000), 2_000_000));
-  const legacyDivergence = u(0.04, 0.15);
+  u(0.04, 0.15); // the former monomer divergence
   random.uniform(0.1, 0.3); // the former HOR-copy divergence
   let legacySubtelomericBp: Bp;
   do legacySubtelomericBp = random.int(100, 400);
   while (Math.abs(legacySubtelomericBp - legacyMonomerBp) < 10);
-  void legacyDivergence;
   const background = { gc: u(0.425, 0.44), gcWindowSd: u(0.01, 0.03), cpgDepletion: u(0.3, 0.6) };
   const monomerGc = u(0.35, 0.5);
   random.int(0, 3); // the former HOR size range

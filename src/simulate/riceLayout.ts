@@ -231,7 +231,10 @@ function planCrrCopies(params: GenomeParams, crr: number, array: Interval, horBp
       if (crrBp + shape.lengthBp + satelliteNeeded(shapes.length + 1) > arrayBp) {
         // Too long to fit: a fragment that makes up the rest, if anything fits.
         const fitBp = Math.min(family.consensusBp, targetBp - crrBp, arrayBp - crrBp - satelliteNeeded(shapes.length + 1));
-        if (fitBp >= 50) shapes.push(fragment(family, fitBp, random)), (crrBp += fitBp);
+        if (fitBp >= 50) {
+          shapes.push(fragment(family, fitBp, random));
+          crrBp += fitBp;
+        }
         break;
       }
       shapes.push(shape);
