@@ -60,6 +60,17 @@ test('callRegions: threshold, merge gap, min length, score and peak, hand-derive
   assert.deepEqual(last.map((x) => [x.start, x.end, x.peakEnd]), [[100, 150, 150]]);
 });
 
+test('callRegions: the fallback threshold calls a chromosome with no bin at the threshold, and only then', () => {
+  const faint = stitched([0.05, 0.2, 0.3, 0.1, 0.25, 0.02]);
+  const params = { threshold: 0.5, minRegionBp: 0, mergeGapBp: 0, topN: 1 };
+  assert.deepEqual(callRegions(faint, 0, params), []);
+  // At 0.15: bins 1-2 (mass 0.5) outweigh bin 4 (0.25).
+  assert.deepEqual(callRegions(faint, 0, { ...params, fallbackThreshold: 0.15 }).map((x) => [x.start, x.end]), [[100, 300]]);
+  // A chromosome with a bin at the threshold keeps the threshold: no fallback calls added.
+  const bright = stitched([0.05, 0.2, 0.3, 0.1, 0.6, 0.02]);
+  assert.deepEqual(callRegions(bright, 0, { ...params, topN: 0, fallbackThreshold: 0.15 }).map((x) => [x.start, x.end]), [[400, 500]]);
+});
+
 test('ChromosomeStitcher crop keeps cores; blend weights overlapping windows; gaps become 0', () => {
   const chrom = { name: 'c', length: 2_000 };
   const segs = planSegments(chrom, G);

@@ -205,10 +205,13 @@ def predict_chromosome(model, x, segment, context):
 REACH_BINS = 32  # RANGE_REACH_BINS in src/regions/callRegions.ts
 
 
-def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None):
+def call_top_region(p, starts, ends, threshold, merge_gap_bins, ranges=None, fallback=None):
     """As genomeinfer's callRegions with top_n 1: runs of bins >= threshold, runs at most
     merge_gap_bins apart merged, the one with the largest probability mass kept; refined by
-    the range head when given (see below)."""
+    the range head when given (see below). With no bin >= threshold, `fallback` (when given)
+    is the threshold instead."""
+    if fallback is not None and fallback < threshold and not (p >= threshold).any():
+        threshold = fallback
     above = p >= threshold
     runs = []
     i = 0
@@ -260,14 +263,14 @@ def evaluate(model, genomes, stats, segment, context, grid):
         for c, s, e, x, y, ts, te, truth in g.items:
             out = predict_chromosome(model, normalize(x, stats), segment, context)
             preds.append((out, s, e, truth[0] if truth else None))
-    return {(t, gap, refine): float(np.mean([iou(call_top_region(o[0], s, e, t, gap, o[1:4] if refine else None), tr)
-                                              for o, s, e, tr in preds]))
-            for t, gap, refine in grid}
+    return {(t, gap, refine, fb): float(np.mean([iou(call_top_region(o[0], s, e, t, gap, o[1:4] if refine else None, fb), tr)
+                                                  for o, s, e, tr in preds]))
+            for t, gap, refine, fb in grid}
 
 
 # ---------------------------------------------------------------- export
 def export(model, stats, args, best, val_scores, out_dir):
-    threshold, merge_gap_bins, refine = best
+    threshold, merge_gap_bins, refine, fallback = best
     val_iou = val_scores[best]
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
@@ -305,7 +308,8 @@ def export(model, stats, args, best, val_scores, out_dir):
                   'tracks': [{'name': n, 'source': source_of(n), 'normalization': st} for n, st in zip(FEATURES, stats)]},
         'output': {'probabilities': 'probs', 'ranges': 'ranges'},
         'postprocess': {'threshold': threshold, 'min_region_bp': 0, 'merge_gap_bp': merge_gap_bins * args.bin_bp, 'top_n': 1,
-                        'stitch': 'blend', 'refine_with_ranges': bool(refine)},
+                        'stitch': 'blend', 'refine_with_ranges': bool(refine),
+                        **({'fallback_threshold': fallback} if fallback is not None else {})},
         'test': {'tracks': {n: [float(v) for v in raw[:, j]] for j, n in enumerate(FEATURES)},
                  'expected': [[float('%.7g' % v) for v in probs[0, 0].tolist()]], 'atol': 1e-4},
     }
@@ -319,8 +323,8 @@ def export(model, stats, args, best, val_scores, out_dir):
                    'steps': args.steps, 'batch': args.batch, 'lr': args.lr, 'pos_weight': args.pos_weight,
                    'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'features': FEATURES,
                    'train': args.train, 'val': args.val,
-                   'validation_iou': [{'threshold': t, 'merge_gap_bp': gap * args.bin_bp, 'refine': r, 'iou': v}
-                                      for (t, gap, r), v in val_scores.items()]}, f, indent=2)
+                   'validation_iou': [{'threshold': t, 'merge_gap_bp': gap * args.bin_bp, 'refine': r, 'fallback_threshold': fb, 'iou': v}
+                                      for (t, gap, r, fb), v in val_scores.items()]}, f, indent=2)
         f.write('\n')
 
 
@@ -346,7 +350,8 @@ def main():
     ap.add_argument('--version', default='1')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--out', default=None)
-    ap.add_argument('--init', default=None, help='start from these weights (model.pt); with --steps 0, only re-validate and export')
+    ap.add_argument('--init', default=None, help='start from these weights (model.pt; a model over the eight seed features may '
+                    'seed one over all features); with --steps 0, only re-validate and export')
     args = ap.parse_args()
     global FEATURES
     FEATURES = FEATURE_SETS[args.features]
@@ -358,7 +363,16 @@ def main():
     stats = normalization(train)
     model = CentromereModel(args.d_model, args.nhead, args.layers, 2 * args.d_model)
     if args.init:
-        model.load_state_dict(torch.load(args.init))
+        state = torch.load(args.init)
+        w = state['input_projection.weight']
+        if w.shape[1] != len(FEATURES):
+            # A model over the first len(w) features (e.g. centromere@4's eight): keep its
+            # columns, the new features' columns start at zero, so training starts from it.
+            assert FEATURES[:w.shape[1]] == SEED_FEATURES[:w.shape[1]], 'init weights take a prefix of the features'
+            wide = torch.zeros(w.shape[0], len(FEATURES))
+            wide[:, :w.shape[1]] = w
+            state['input_projection.weight'] = wide
+        model.load_state_dict(state)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-5)
     # Linear warm-up over the first 5% of steps, then cosine decay to 5% of the peak rate.
     warm = max(1, args.steps // 20)
@@ -382,13 +396,15 @@ def main():
     # Threshold, merge gap and whether to refine the ends with the range head: whichever
     # validates best; ties go to the earliest grid point (lower threshold, smaller gap, no
     # refinement). A larger gap bridges CRR insertions but also pulls in flanking TE clusters.
-    grid = [(t, gap // args.bin_bp, r) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) for gap in args.merge_gaps_bp for r in (0, 1)]
+    # A fallback threshold calls chromosomes with no bin at the threshold (None: no fallback).
+    grid = [(t, gap // args.bin_bp, r, fb) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) for gap in args.merge_gaps_bp for r in (0, 1)
+            for fb in (None, 0.05, 0.15)]
     scores = evaluate(model, val, stats, args.segment, args.context, grid)
-    for (t, gap, r), v in scores.items():
-        print(f'threshold {t} merge gap {gap * args.bin_bp} bp refine {r}: mean chromosome IoU {v:.4f}', file=sys.stderr)
+    for (t, gap, r, fb), v in scores.items():
+        print(f'threshold {t} merge gap {gap * args.bin_bp} bp refine {r} fallback {fb}: mean chromosome IoU {v:.4f}', file=sys.stderr)
     best = max(grid, key=lambda k: scores[k])
     export(model, stats, args, best, scores, args.out or os.path.join(ROOT, args.version))
-    print(f'exported threshold {best[0]}, merge gap {best[1] * args.bin_bp} bp, range refinement {bool(best[2])}, '
+    print(f'exported threshold {best[0]}, merge gap {best[1] * args.bin_bp} bp, range refinement {bool(best[2])}, fallback {best[3]}, '
           f'validation IoU {scores[best]:.4f}', file=sys.stderr)
 
 

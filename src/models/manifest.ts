@@ -67,6 +67,11 @@ export interface Postprocess {
   stitch: 'crop' | 'blend';
   /** Refine region boundaries with the range head (output.ranges). */
   refine_with_ranges?: boolean;
+  /**
+   * A chromosome with no region at `threshold` is called again at this lower cut-off (a
+   * centromere model must not leave a chromosome without a call when its array is faint).
+   */
+  fallback_threshold?: number;
 }
 
 export interface ModelTest {
@@ -166,6 +171,8 @@ export function parseManifest(raw: unknown, where: string): Manifest {
   v.nonNegativeInt(post, 'merge_gap_bp', 'postprocess.');
   v.nonNegativeInt(post, 'top_n', 'postprocess.');
   if (post && post.stitch !== 'crop' && post.stitch !== 'blend') problems.push('postprocess.stitch must be "crop" or "blend"');
+  const fallback = post?.fallback_threshold;
+  if (fallback !== undefined && !(typeof fallback === 'number' && fallback > 0 && fallback < 1)) problems.push('postprocess.fallback_threshold must be a number in (0, 1)');
 
   const output = v.object(m?.output, 'output');
   v.string(output, 'probabilities', 'output.');

@@ -59,6 +59,7 @@ export function regionParams(model: LoadedModel, label: string, overrides: Parti
     mergeGapBp: overrides.mergeGapBp ?? p.merge_gap_bp,
     topN: overrides.topN ?? p.top_n,
     refineWithRanges: overrides.refineWithRanges ?? p.refine_with_ranges ?? false,
+    fallbackThreshold: p.fallback_threshold,
   };
 }
 

@@ -9,6 +9,8 @@ export interface RegionParams {
   topN: number;
   /** Move each region's ends to the range head's estimate (needs StitchedChromosome.ranges). */
   refineWithRanges?: boolean;
+  /** When no bin reaches `threshold`, call at this lower cut-off instead. */
+  fallbackThreshold?: number;
 }
 
 /** A called region, 0-based half-open. */
@@ -33,10 +35,16 @@ export interface Region {
  * Regions of one label: runs of bins with probability ≥ threshold, runs separated by at most
  * `mergeGapBp` merged, regions shorter than `minRegionBp` dropped, then the `topN` with the
  * largest probability mass kept. Mass rather than mean: a one-bin spike at 0.99 (a young TE
- * copy) must not outrank a 300-kb satellite array at 0.95. Returned sorted by start.
+ * copy) must not outrank a 300-kb satellite array at 0.95. Returned sorted by start. With
+ * `fallbackThreshold`, a chromosome none of whose bins reaches the threshold is called at the
+ * fallback instead.
  */
 export function callRegions(s: StitchedChromosome, labelIndex: number, params: RegionParams): Region[] {
   const p = s.probs[labelIndex]!;
+  const { fallbackThreshold } = params;
+  if (fallbackThreshold !== undefined && fallbackThreshold < params.threshold && !p.some((v) => v >= params.threshold)) {
+    return callRegions(s, labelIndex, { ...params, threshold: fallbackThreshold, fallbackThreshold: undefined });
+  }
   const { binBp } = s;
   const length = s.chrom.length;
   const runs: [number, number][] = [];
