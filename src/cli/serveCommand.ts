@@ -1,4 +1,5 @@
 import { UsageError, errorMessage } from '../errors.js';
+import { DEFAULT_TIMEOUTS } from '../server/timeouts.js';
 import { ENGINE_ARGS, engineOptions, parseCommandArgs, positiveInt } from './args.js';
 
 export const SERVE_HELP = `usage: genomeinfer serve [options]
@@ -23,6 +24,10 @@ With GENOMEINFER_TOKEN set, requests need Authorization: Bearer <token> (not /he
   --max-queued-jobs N       jobs waiting (default 64); beyond: 429
   --max-running-jobs N      jobs running at once (default 1)
   --shutdown-grace-seconds N  on SIGTERM, how long running jobs may finish before they are re-queued (default 30)
+  --header-timeout-seconds N  request headers must arrive within this (default 30); beyond: 408
+  --body-idle-timeout-seconds N  a request body may go this long without a byte (default 60); beyond: 408
+  --request-timeout-seconds N  a whole request, body included, must arrive within this (default 3600); beyond: 408
+  --keep-alive-timeout-seconds N  an idle kept-alive connection is closed after this (default 72)
   --log-level LEVEL         fatal|error|warn|info|debug (default info; JSON lines on stdout)`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -42,6 +47,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
     'max-queued-jobs': { type: 'string' },
     'max-running-jobs': { type: 'string' },
     'shutdown-grace-seconds': { type: 'string' },
+    'header-timeout-seconds': { type: 'string' },
+    'body-idle-timeout-seconds': { type: 'string' },
+    'request-timeout-seconds': { type: 'string' },
+    'keep-alive-timeout-seconds': { type: 'string' },
     'log-level': { type: 'string' },
   });
   const engineArgs = engineOptions(args);
@@ -55,6 +64,21 @@ export async function serveCommand(argv: string[]): Promise<void> {
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a number of seconds ≥ 0, not '${value}'`);
     return n;
   };
+  const timeout = (name: string, fallbackMs: number) => {
+    const value = args[name as keyof typeof args] as string | undefined;
+    if (value === undefined) return fallbackMs;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a number of seconds > 0, not '${value}'`);
+    return Math.round(n * 1000);
+  };
+  const timeouts = {
+    headerMs: timeout('header-timeout-seconds', DEFAULT_TIMEOUTS.headerMs),
+    bodyIdleMs: timeout('body-idle-timeout-seconds', DEFAULT_TIMEOUTS.bodyIdleMs),
+    requestMs: timeout('request-timeout-seconds', DEFAULT_TIMEOUTS.requestMs),
+    keepAliveMs: timeout('keep-alive-timeout-seconds', DEFAULT_TIMEOUTS.keepAliveMs),
+  };
+  // Node refuses a header timeout longer than the whole-request one.
+  if (timeouts.headerMs > timeouts.requestMs) throw new UsageError('--header-timeout-seconds must not exceed --request-timeout-seconds');
   const int = (name: string, fallback: number) => positiveInt(`--${name}`, args[name as keyof typeof args] as string | undefined) ?? fallback;
 
   // Loaded here, not at the top: other commands need not load Fastify and its plugins.
@@ -73,6 +97,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     maxQueuedJobs: int('max-queued-jobs', 64),
     maxRunningJobs: int('max-running-jobs', 1),
     shutdownGraceMs: seconds('--shutdown-grace-seconds', args['shutdown-grace-seconds'], 30) * 1000,
+    timeouts,
     token: process.env.GENOMEINFER_TOKEN || undefined,
     logLevel,
   });

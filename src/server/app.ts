@@ -4,13 +4,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBearerAuth } from './auth.js';
 import type { ServerContext } from './context.js';
-import { answerClientError, describeSchemaErrors, ERROR_SCHEMA, registerErrorHandling } from './errorMapping.js';
+import { clientErrorAnswer, describeSchemaErrors, ERROR_SCHEMA, registerErrorHandling } from './errorMapping.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { predictRoutes } from './routes/predict.js';
 import { JOB_SCHEMA, MODEL_SCHEMA, UPLOAD_FORM_SCHEMA } from './schemas.js';
+import { registerQueryNumbers } from './strictQuery.js';
+import { registerBodyIdleTimeout, serverTimeoutOptions } from './timeouts.js';
 
 const VERSION = '0.1.0';
 
@@ -23,11 +25,16 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     // New requests during shutdown get 503 while in-flight ones finish.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    clientErrorHandler: answerClientError,
-    // A misspelt JSON field ("fia") is an error, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false } },
+    ...serverTimeoutOptions(ctx.timeouts),
+    clientErrorHandler: clientErrorAnswer(ctx.timeouts),
+    // Strict: a misspelt field ("fia") is an error, not silently dropped, and no value is
+    // coerced to another type (query numbers are parsed in registerQueryNumbers); every
+    // problem is reported, with the schema at hand to list the allowed names.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, verbose: true } },
     schemaErrorFormatter: describeSchemaErrors,
   });
+  registerBodyIdleTimeout(app, ctx.timeouts);
+  registerQueryNumbers(app);
   await app.register(multipart, {
     // The total over all files is enforced while streaming (uploads.ts); these cap the parts.
     limits: { fileSize: ctx.limits.maxUploadBytes, files: 32, fields: 4, parts: 40, fieldSize: 1024 },

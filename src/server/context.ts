@@ -5,6 +5,7 @@ import type { DataRoots } from './dataRoots.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { ModelCatalog } from './modelCatalog.js';
 import type { PredictionService } from './predictionService.js';
+import type { Timeouts } from './timeouts.js';
 
 /** What the routes share: built once by startService (service.ts). */
 export interface ServerContext {
@@ -22,6 +23,8 @@ export interface ServerContext {
     /** Largest genome POST /v1/predict runs; bigger ones go through jobs (beyond: 413). */
     maxSyncBp: number;
   };
+  /** How long the server waits for a client's headers and body. */
+  timeouts: Timeouts;
   /** Per-request upload directories live here (and are always removed). */
   uploadsDir: string;
   /** Bearer token; undefined leaves auth off. */

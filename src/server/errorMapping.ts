@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { GenomeinferError, errorMessage, type ErrorKind } from '../errors.js';
 import { storageFailure } from './storageErrors.js';
+import { requestTimeoutMessage, type Timeouts } from './timeouts.js';
 import { ServiceError } from './serviceError.js';
 
 /** Every error response body: a stable code and a message naming the problem. */
@@ -100,13 +101,20 @@ interface SchemaError {
   instancePath: string;
   message?: string;
   params: Record<string, unknown>;
+  /** With Ajv's `verbose`: the schema that failed (for additionalProperties, the object's). */
+  parentSchema?: unknown;
 }
 
 /** Validation failures in words that name the field: "body has an unknown field 'fia'". */
 export function describeSchemaErrors(errors: SchemaError[], dataVar: string): Error {
   const parts = errors.map((e) => {
     const where = `${dataVar}${e.instancePath.replace(/\//g, '.')}`;
-    if (e.keyword === 'additionalProperties') return `${where} has an unknown field '${String(e.params.additionalProperty)}'`;
+    if (e.keyword === 'additionalProperties') {
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const takes = known.length ? `; it takes ${known.join(', ')}` : dataVar === 'querystring' ? '; this route takes none' : '';
+      const what = dataVar === 'querystring' && e.instancePath === '' ? 'unknown query parameter' : `${where} has an unknown field`;
+      return `${what} '${String(e.params.additionalProperty)}'${takes}`;
+    }
     if (e.keyword === 'enum') return `${where} must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
     return `${where} ${e.message ?? 'is invalid'}`;
   });
@@ -137,21 +145,23 @@ export function registerErrorHandling(app: FastifyInstance, countError: (kind: s
 
 /**
  * Requests Node's HTTP parser rejects before any route sees them (a body cut off mid-chunk,
- * oversized headers, a timeout) get the same JSON body as every other error.
+ * oversized headers, headers or a request too slow) get the same JSON body as every other error.
  */
-export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, body]: [number, ErrorBody] =
-    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, { error: 'request_timeout', message: 'the request was not received in time' }]
-      : err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, { error: 'headers_too_large', message: 'the request headers exceed the allowed size' }]
-        : [400, { error: 'malformed_request', message: `the HTTP request could not be parsed (${err.code ?? err.message}); a body cut off before its end reads like this` }];
-  const json = JSON.stringify(body);
-  if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${json}`);
-  }
-  socket.destroy(err);
+export function clientErrorAnswer(timeouts: Timeouts) {
+  return (err: NodeJS.ErrnoException, socket: Socket): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, body]: [number, ErrorBody] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, { error: 'request_timeout', message: requestTimeoutMessage(timeouts) }]
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, { error: 'headers_too_large', message: 'the request headers exceed the allowed size' }]
+          : [400, { error: 'malformed_request', message: `the HTTP request could not be parsed (${err.code ?? err.message}); a body cut off before its end reads like this` }];
+    const json = JSON.stringify(body);
+    if (socket.writable) {
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${json}`);
+    }
+    socket.destroy(err);
+  };
 }
 
 /** The JSON schema of ErrorBody, for route response schemas (and so the OpenAPI document). */

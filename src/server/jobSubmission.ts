@@ -45,8 +45,13 @@ export async function submitUpload(ctx: ServerContext, request: FastifyRequest<{
 }
 
 /** A job from paths under the data roots, confined and checked before it is queued. */
-export async function submitDataset(ctx: ServerContext, body: JobSubmission | undefined): Promise<JobRecord> {
+export async function submitDataset(ctx: ServerContext, body: JobSubmission | undefined, query: Record<string, unknown> = {}): Promise<JobRecord> {
   if (!body) throw badRequest('body_missing', 'send JSON {"model", "fasta", ...} or a multipart upload');
+  // The query's model and overrides are for uploads; with JSON they would be silently ignored.
+  const inQuery = Object.keys(query);
+  if (inQuery.length) {
+    throw badRequest('invalid_request', `with a JSON body, give ${inQuery.join(', ')} in the body, not the query string (query parameters are for multipart uploads)`);
+  }
   const model = ctx.catalog.resolve(body.model);
   const { paths, labels } = await resolveDatasetInput(ctx.dataRoots, body);
   const { bases } = await ctx.predictions.inspect(model, paths, labels);

@@ -15,6 +15,7 @@ import { jobExecutor } from './jobExecutor.js';
 import { ServiceMetrics } from './metrics.js';
 import { ModelCatalog } from './modelCatalog.js';
 import { PredictionService } from './predictionService.js';
+import { DEFAULT_TIMEOUTS, type Timeouts } from './timeouts.js';
 
 export interface ServiceOptions {
   host: string;
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   maxRunningJobs: number;
   /** How long running jobs may take to finish on shutdown before they are stopped and left queued. */
   shutdownGraceMs: number;
+  /** Header, body idle, whole-request and keep-alive timeouts (default DEFAULT_TIMEOUTS). */
+  timeouts?: Timeouts;
   token?: string;
   logLevel: string;
 }
@@ -112,6 +115,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       syncLimit: new ConcurrencyLimit(options.maxSyncPredictions ?? workers.workers),
       limits: { maxUploadBytes: options.maxUploadBytes, maxSyncBp: options.maxSyncBp },
       uploadsDir,
+      timeouts: options.timeouts ?? DEFAULT_TIMEOUTS,
       token: options.token,
       logLevel: options.logLevel,
       isShuttingDown: () => shuttingDown,

@@ -3,7 +3,7 @@
  * their status and, for 429/503, how long the client should wait. Errors from the pipeline
  * stay GenomeinferErrors; errorMapping.ts turns both into responses.
  */
-export type ServiceErrorKind = 'auth' | 'forbidden' | 'not_found' | 'too_large' | 'busy' | 'usage' | 'conflict' | 'not_ready';
+export type ServiceErrorKind = 'auth' | 'forbidden' | 'not_found' | 'too_large' | 'busy' | 'usage' | 'conflict' | 'not_ready' | 'timeout';
 
 export class ServiceError extends Error {
   constructor(

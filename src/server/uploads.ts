@@ -7,6 +7,7 @@ import type { GenomeInputPaths } from '../pipeline/genomeInput.js';
 import { PathLabels } from './pathLabels.js';
 import { badRequest, ServiceError, tooLarge } from './serviceError.js';
 import { storageFailure } from './storageErrors.js';
+import { stallRejection } from './timeouts.js';
 
 /** A genome received as multipart fields `fasta`, `fai`, `gzi` and `track:<NAME>`, on disk. */
 export interface UploadedGenome {
@@ -60,8 +61,15 @@ export async function receiveGenomeUpload(
   const tracks: Record<string, string> = {};
   const paths: Partial<Record<(typeof FILE_FIELDS)[number], string>> = {};
   const state = { bytes: 0 };
+  // A stalled body (request.bodyStalled) ends the wait for the next part or the next bytes.
+  const stalled = stallRejection(request.bodyStalled);
+  stalled.catch(() => undefined);
+  const parts = request.parts()[Symbol.asyncIterator]();
   try {
-    for await (const part of request.parts()) {
+    for (;;) {
+      const next = await Promise.race([parts.next(), stalled]);
+      if (next.done) break;
+      const part = next.value;
       const field = part.fieldname;
       if (sent.has(field) || Object.hasOwn(fields, field)) throw badRequest('upload_field_repeated', `upload field ${field} was sent more than once`);
       if (part.type === 'field') {
@@ -82,12 +90,12 @@ export async function receiveGenomeUpload(
       }
       sent.add(field);
       labels.set(path, `'${printable(part.filename)}' (field ${field})`);
-      await pipeline(part.file, byteLimit(state, maxBytes, field), createWriteStream(path));
+      await pipeline(part.file, byteLimit(state, maxBytes, field), createWriteStream(path), { signal: request.bodyStalled });
       // busboy's own per-file limit (set to the same total) truncates rather than fails.
       if (part.file.truncated) throw uploadTooLarge(maxBytes, field);
     }
   } catch (err) {
-    throw asUploadError(err, maxBytes);
+    throw request.bodyStalled?.aborted ? request.bodyStalled.reason : asUploadError(err, maxBytes);
   }
   if (!paths.fasta) throw badRequest('upload_fasta_missing', 'the upload has no fasta field: send the genome (FASTA or bgzip FASTA) as multipart file field fasta');
   if (!paths.fai) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
 import { unavailable } from '../serviceError.js';
+import { NO_QUERY } from '../strictQuery.js';
 
 /** Liveness (the process answers) and readiness (models loaded, tested and warm; not shutting down). */
 export function healthRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -11,7 +12,8 @@ export function healthRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: {
         summary: 'Liveness: the process is up and answering',
         tags: ['health'],
-        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+        querystring: NO_QUERY,
+        response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, ...errorResponses(400) },
       },
     },
     async () => ({ status: 'ok' }),
@@ -23,6 +25,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: {
         summary: 'Readiness: models loaded, their test blocks passed, a warm-up inference done',
         tags: ['health'],
+        querystring: NO_QUERY,
         response: {
           200: {
             type: 'object',
@@ -31,7 +34,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ServerContext): void {
               models: { type: 'array', items: { type: 'object', properties: { ref: { type: 'string' }, state: { type: 'string' } } } },
             },
           },
-          ...errorResponses(503),
+          ...errorResponses(400, 503),
         },
       },
     },

@@ -8,6 +8,7 @@ import { submitDataset, submitUpload, type JobSubmission } from '../jobSubmissio
 import { jobView, RESULT_FORMATS, type ResultFormat } from '../jobView.js';
 import { errorResponses, REGION_QUERY_PROPERTIES, type RegionQuery } from '../schemas.js';
 import { conflict, notFound, tooManyRequests } from '../serviceError.js';
+import { NO_QUERY } from '../strictQuery.js';
 import { UPLOAD_DESCRIPTION } from './predict.js';
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
@@ -18,11 +19,11 @@ const DATASET_BODY = {
   required: ['model', 'fasta'],
   additionalProperties: false,
   properties: {
-    model: { type: 'string', description: 'name or name@version' },
-    fasta: { type: 'string', description: 'path relative to a data root (or absolute inside one)' },
-    fai: { type: 'string', description: 'default: the FASTA path + .fai' },
-    gzi: { type: 'string', description: 'bgzip only; default: the FASTA path + .gzi' },
-    tracks: { type: 'object', additionalProperties: { type: 'string' }, description: 'track name → bigWig path' },
+    model: { type: 'string', minLength: 1, description: 'name or name@version' },
+    fasta: { type: 'string', minLength: 1, description: 'path relative to a data root (or absolute inside one)' },
+    fai: { type: 'string', minLength: 1, description: 'default: the FASTA path + .fai' },
+    gzi: { type: 'string', minLength: 1, description: 'bgzip only; default: the FASTA path + .gzi' },
+    tracks: { type: 'object', additionalProperties: { type: 'string', minLength: 1 }, description: 'track name → bigWig path' },
     ...REGION_QUERY_PROPERTIES,
   },
 } as const;
@@ -43,7 +44,7 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
         description: `Either ${UPLOAD_DESCRIPTION} (model in the query or a \`model\` field), or JSON naming dataset files under the server's --data-root directories. Answers 202 with the job; a full queue answers 429 with Retry-After.`,
         tags: ['jobs'],
         consumes: ['application/json', 'multipart/form-data'],
-        querystring: { type: 'object', properties: { model: { type: 'string' }, ...REGION_QUERY_PROPERTIES } },
+        querystring: { type: 'object', additionalProperties: false, properties: { model: { type: 'string', minLength: 1 }, ...REGION_QUERY_PROPERTIES } },
         body: { content: { 'application/json': { schema: DATASET_BODY } } },
         response: { 202: JOB_RESPONSE, ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503) },
       },
@@ -51,7 +52,7 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request, reply) => {
       try {
         ctx.runner.checkCapacity();
-        const job = request.isMultipart() ? await submitUpload(ctx, request) : await submitDataset(ctx, request.body);
+        const job = request.isMultipart() ? await submitUpload(ctx, request) : await submitDataset(ctx, request.body, request.query as Record<string, unknown>);
         return reply.code(202).header('Location', `/v1/jobs/${job.id}`).send(jobView(job));
       } catch (err) {
         if (err instanceof QueueFullError) throw tooManyRequests('job_queue_full', err.message, err.retryAfterSeconds);
@@ -67,7 +68,8 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
         summary: 'A job: state, progress (bases done / total), timings, error, result link',
         tags: ['jobs'],
         params: ID_PARAMS,
-        response: { 200: JOB_RESPONSE, ...errorResponses(401, 404) },
+        querystring: NO_QUERY,
+        response: { 200: JOB_RESPONSE, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => jobView(findJob(request.params.id)),
@@ -83,6 +85,7 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
         params: ID_PARAMS,
         querystring: {
           type: 'object',
+          additionalProperties: false,
           properties: { format: { type: 'string', enum: [...RESULT_FORMATS], default: 'bed' }, label: { type: 'string' } },
         },
         response: { 200: { type: 'string', description: 'BED9 or bedGraph text; bigWig bytes' }, ...errorResponses(400, 401, 404, 409) },
@@ -103,7 +106,8 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
         summary: 'Cancel a queued or running job',
         tags: ['jobs'],
         params: ID_PARAMS,
-        response: { 200: JOB_RESPONSE, ...errorResponses(401, 404, 409) },
+        querystring: NO_QUERY,
+        response: { 200: JOB_RESPONSE, ...errorResponses(400, 401, 404, 409) },
       },
     },
     async (request) => {

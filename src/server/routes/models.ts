@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
 import { notFound } from '../serviceError.js';
+import { NO_QUERY } from '../strictQuery.js';
 
 const MODEL_LIST = { type: 'object', properties: { models: { type: 'array', items: { $ref: 'Model#' } } } } as const;
 
@@ -9,7 +10,7 @@ const MODEL_LIST = { type: 'object', properties: { models: { type: 'array', item
 export function modelRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(
     '/v1/models',
-    { schema: { summary: 'List the served models (every version)', tags: ['models'], response: { 200: MODEL_LIST, ...errorResponses(401) } } },
+    { schema: { summary: 'List the served models (every version)', tags: ['models'], querystring: NO_QUERY, response: { 200: MODEL_LIST, ...errorResponses(400, 401) } } },
     async () => ({ models: ctx.catalog.list() }),
   );
 
@@ -20,7 +21,8 @@ export function modelRoutes(app: FastifyInstance, ctx: ServerContext): void {
         summary: 'One model: its versions (name), or one version (name@version)',
         tags: ['models'],
         params: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
-        response: { 200: MODEL_LIST, ...errorResponses(401, 404) },
+        querystring: NO_QUERY,
+        response: { 200: MODEL_LIST, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {

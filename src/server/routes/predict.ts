@@ -26,7 +26,8 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
         querystring: {
           type: 'object',
           required: ['model'],
-          properties: { model: { type: 'string', description: 'name or name@version' }, ...REGION_QUERY_PROPERTIES },
+          additionalProperties: false,
+          properties: { model: { type: 'string', minLength: 1, description: 'name or name@version' }, ...REGION_QUERY_PROPERTIES },
         },
         response: {
           200: { type: 'string', description: 'BED9: chrom start end label score . thickStart thickEnd 0' },
@@ -36,23 +37,27 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const model = ctx.catalog.resolve(request.query.model);
-      const release = ctx.syncLimit.tryAcquire();
-      if (!release) {
-        throw unavailable(
+      const busy = () =>
+        unavailable(
           'predict_busy',
           `all ${ctx.syncLimit.max} synchronous prediction slots are busy; retry shortly, or submit the genome as a job (POST /v1/jobs)`,
           1,
         );
-      }
+      // Refused before the upload is read when all slots are busy now, but a slot is only
+      // taken once the upload is complete: a client stalling mid-upload holds none.
+      if (ctx.syncLimit.active >= ctx.syncLimit.max) throw busy();
       // A client that goes away stops its prediction at the next segment.
       const abandoned = new AbortController();
       reply.raw.on('close', () => reply.raw.writableFinished || abandoned.abort());
       let dir: string | undefined;
+      let release: (() => void) | undefined;
       let body: Buffer;
       try {
         dir = await mkdtemp(join(ctx.uploadsDir, 'predict-'));
         const upload = await receiveGenomeUpload(request, dir, ctx.limits.maxUploadBytes, []);
         ctx.metrics.uploadBytes.inc(upload.bytes);
+        release = ctx.syncLimit.tryAcquire();
+        if (!release) throw busy();
         const bed = join(dir, 'out', 'result.bed');
         await ctx.predictions.run({
           model,
@@ -72,7 +77,7 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
         });
         body = await readFile(bed);
       } finally {
-        release();
+        release?.();
         if (dir) await rm(dir, { recursive: true, force: true });
       }
       // Sent after the scratch is gone: a client that has its answer finds nothing left behind.
