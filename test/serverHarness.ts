@@ -22,13 +22,18 @@ export interface Server {
   kill: () => Promise<void>;
 }
 
+export interface StartOptions {
+  /** Runs the server through another command (e.g. in its own mount namespace): gets node's argv, returns the command line. */
+  wrap?: (argv: string[]) => string[];
+  /** Wait for /readyz (default true). */
+  ready?: boolean;
+}
+
 /** Serves example-cpg only (fast start) with one worker, unless `args` say otherwise. */
-export async function startServer(stateDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'serve', '--port', '0', '--state-dir', stateDir, '--device', 'cpu', '--workers', '1', '--log-level', 'warn', ...args],
-    { env: { ...process.env, GENOMEINFER_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export async function startServer(stateDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, options: StartOptions = {}): Promise<Server> {
+  const argv = [process.execPath, CLI, 'serve', '--port', '0', '--state-dir', stateDir, '--device', 'cpu', '--workers', '1', '--log-level', 'warn', ...args];
+  const [command, ...commandArgs] = options.wrap ? options.wrap(argv) : argv;
+  const child = spawn(command!, commandArgs, { env: { ...process.env, GENOMEINFER_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   let stderr = '';
@@ -64,7 +69,7 @@ export async function startServer(stateDir: string, args: string[] = [], env: No
       await exited;
     },
   };
-  await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, 60_000, 'the server to be ready');
+  if (options.ready ?? true) await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, 60_000, 'the server to be ready');
   return server;
 }
 

@@ -2,6 +2,7 @@ import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { GenomeinferError } from '../errors.js';
 
@@ -57,11 +58,14 @@ export class AtomicFile {
   private readonly stream: WriteStream;
   private readonly tmpPath: string;
   private done = false;
+  /** The stream's first error (a full disk): thrown by the next write or commit, never left unhandled. */
+  private error: Error | undefined;
 
   private constructor(readonly path: string) {
     this.tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     unfinished.add(this.tmpPath);
     this.stream = createWriteStream(this.tmpPath);
+    this.stream.on('error', (err) => void (this.error ??= err));
   }
 
   static async create(path: string): Promise<AtomicFile> {
@@ -89,7 +93,18 @@ export class AtomicFile {
    * held by the stream until flushed: the caller must not reuse it.
    */
   async write(chunk: string | Uint8Array): Promise<void> {
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (this.error) throw this.error;
+    if (this.stream.write(chunk)) return;
+    await new Promise<void>((resolve, reject) => {
+      const settle = () => {
+        this.stream.off('drain', settle);
+        this.stream.off('close', settle);
+        if (this.error) reject(this.error);
+        else resolve();
+      };
+      this.stream.on('drain', settle);
+      this.stream.on('close', settle); // a failed stream closes instead of draining
+    });
   }
 
   /**
@@ -100,8 +115,9 @@ export class AtomicFile {
     this.done = true;
     let renamed = false;
     try {
+      if (this.error) throw this.error;
       this.stream.end();
-      await once(this.stream, 'finish');
+      await finished(this.stream);
       const fh = await open(this.tmpPath, 'r+');
       try {
         for (const p of patches) await fh.write(p.bytes, 0, p.bytes.length, p.position);
