@@ -4,12 +4,52 @@ import { DEVICES, type Device } from '../inference/executionProvider.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** node:util parseArgs with its errors turned into one-line UsageErrors. */
+/** A value that starts with '-' but is a number (`--top-n -1`): a value, not an option. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * node:util parseArgs with its errors turned into one-line UsageErrors in our words. A
+ * negative number after an option taking a value is that option's value, so it reaches
+ * the option's own range check ("--top-n must be … not '-1'") instead of parseArgs calling
+ * it ambiguous.
+ */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i]!.startsWith('--') && !argv[i]!.includes('=') ? argv[i]!.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      args.push(`--${name}=${next}`);
+      i++;
+    } else {
+      args.push(argv[i]!);
+    }
+  }
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values;
   } catch (err) {
-    throw new UsageError(`${command}: ${errorMessage(err)} (see genomeinfer ${command} --help)`);
+    throw new UsageError(`${command}: ${usageMessage(err)} (see genomeinfer ${command} --help)`);
+  }
+}
+
+function usageMessage(err: unknown): string {
+  const { code } = err as { code?: string };
+  const message = errorMessage(err);
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+  const option = quoted.split(' ')[0];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument '${quoted}': every value follows its option (--name VALUE)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /ambiguous/.test(message)
+        ? `${option} needs a value, and the next argument starts with '-'; to give a value starting with '-', write ${option}=VALUE`
+        : /missing/.test(message)
+          ? `${option} needs a value`
+          : `${option} takes no value`;
+    default:
+      return message.replace(/\s*\n\s*/g, ' ');
   }
 }
 

@@ -1,8 +1,10 @@
 import { InferenceEngine } from '../inference/engine.js';
 import { ModelRepository } from '../models/repository.js';
 import { openGenomeInput } from '../pipeline/genomeInput.js';
-import { runPrediction } from '../pipeline/runPrediction.js';
+import { bedGraphPaths, bigWigPaths, runPrediction } from '../pipeline/runPrediction.js';
 import { UsageError } from '../errors.js';
+import { assertFileTarget } from '../writers/atomicFile.js';
+import { Interruption } from './interruption.js';
 import { ENGINE_ARGS, engineOptions, parseCommandArgs } from './args.js';
 import { ProgressBar } from './progressBar.js';
 
@@ -24,7 +26,7 @@ probabilities as bedGraph and/or bigWig). Outputs appear only when complete.
   --threshold P, --min-region-bp N, --merge-gap-bp N, --top-n N  override the manifest's postprocess
   --models-dir DIR      model repository (default: GENOMEINFER_MODELS or the bundled models/)`;
 
-export async function predictCommand(argv: string[]): Promise<void> {
+export async function predictCommand(argv: string[]): Promise<number | void> {
   const args = parseCommandArgs('predict', argv, {
     model: { type: 'string' },
     fasta: { type: 'string' },
@@ -51,23 +53,33 @@ export async function predictCommand(argv: string[]): Promise<void> {
     if (eq <= 0 || eq === t.length - 1) throw new UsageError(`--track must be NAME=FILE.bw, not '${t}'`);
     tracks[t.slice(0, eq)] = t.slice(eq + 1);
   }
-  const number = (name: string, v: string | undefined, min: number, max = Infinity) => {
+  const threshold = args.threshold === undefined ? undefined : Number(args.threshold);
+  if (threshold !== undefined && !(args.threshold!.trim() !== '' && threshold >= 0 && threshold <= 1)) {
+    throw new UsageError(`--threshold must be a number in [0, 1], not '${args.threshold}'`);
+  }
+  const count = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number in [${min}, ${max}], not '${v}'`);
+    if (v.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} must be an integer ≥ 0, not '${v}'`);
     return n;
   };
   const regions = {
-    threshold: number('threshold', args.threshold, 0, 1),
-    minRegionBp: number('min-region-bp', args['min-region-bp'], 0),
-    mergeGapBp: number('merge-gap-bp', args['merge-gap-bp'], 0),
-    topN: number('top-n', args['top-n'], 0),
+    threshold,
+    minRegionBp: count('min-region-bp', args['min-region-bp']),
+    mergeGapBp: count('merge-gap-bp', args['merge-gap-bp']),
+    topN: count('top-n', args['top-n']),
   };
+  // Before any work: an output that names a directory would only fail at the final rename.
+  await assertFileTarget(args.out!, '--out');
 
   const log = (line: string) => process.stderr.write(`genomeinfer: ${line}\n`);
   const model = await new ModelRepository(args['models-dir']).load(args.model!);
+  const outputs = { bed: args.out!, bedGraph: args.bedgraph, bigWig: args['bigwig-out'] };
+  if (outputs.bedGraph) for (const p of bedGraphPaths(outputs.bedGraph, model.manifest.labels)) await assertFileTarget(p, '--bedgraph output');
+  if (outputs.bigWig) for (const p of bigWigPaths(outputs.bigWig, model.manifest.labels)) await assertFileTarget(p, '--bigwig-out output');
   const input = await openGenomeInput({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi, tracks }, model);
   const bar = new ProgressBar();
+  const interrupt = new Interruption(log);
   let engine: InferenceEngine | undefined;
   try {
     engine = await InferenceEngine.create({
@@ -75,16 +87,27 @@ export async function predictCommand(argv: string[]): Promise<void> {
       probeModelPath: model.onnxPath,
       log,
     });
-    const summary = await runPrediction(engine, model, input, { bed: args.out!, bedGraph: args.bedgraph, bigWig: args['bigwig-out'] }, {
+    const summary = await runPrediction(engine, model, input, outputs, {
       onProgress: (p) => bar.update(p),
       regions,
+      signal: interrupt.signal,
     });
     bar.done();
     const mbps = summary.bases / 1e6 / summary.seconds;
     log(`${summary.model}: ${summary.regions} regions on ${summary.chromosomes} chromosome(s) (${(summary.bases / 1e6).toFixed(2)} Mb in ${summary.seconds.toFixed(2)} s, ${mbps.toFixed(2)} Mb/s) → ${summary.files.join(', ')}`);
+  } catch (err) {
+    if (!interrupt.received) throw err;
   } finally {
     bar.done();
+    // Segments still in the workers finish first: terminating a worker inside session.run aborts the process.
+    const deadline = Date.now() + 30_000;
+    while (engine && engine.slots.inUse > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await engine?.close();
     await input.close();
+    interrupt.dispose();
+  }
+  if (interrupt.received) {
+    log(`stopped by ${interrupt.received}; no output was written`);
+    return interrupt.exitCode;
   }
 }
