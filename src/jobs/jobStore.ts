@@ -119,7 +119,13 @@ export class JobStore {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       reason =
-        code === 'ENOENT' ? 'job.json is missing' : code === 'EISDIR' ? 'job.json is a directory' : err instanceof SyntaxError ? `job.json is not valid JSON (${err.message})` : `job.json cannot be read (${errorMessage(err)})`;
+        code === 'ENOENT'
+          ? 'job.json is missing'
+          : code === 'EISDIR'
+            ? 'job.json is a directory'
+            : err instanceof SyntaxError
+              ? `job.json is not valid JSON (${err.message})`
+              : `job.json cannot be read (${code ?? errorMessage(err)})`; // the code only: clients read this, not server paths
     }
     // The reason is quoted to clients and logs: no raw bytes of a garbled file in it.
     return this.quarantine(id, reason.replace(/[^\x20-\x7e]/g, '?'), parsed, log);

@@ -35,7 +35,8 @@ export function byteOffset(e: FaiEntry, pos: number): number {
  * refused at open, before any work. The lines inside a sequence are checked as they are
  * read (IndexedFastaSource.read).
  */
-export async function checkFastaLayout(entries: readonly FaiEntry[], read: ReadAt, size: number, fasta: string, faiPath: string): Promise<void> {
+export async function checkFastaLayout(entries: readonly FaiEntry[], readAt: ReadAt, size: number, fasta: string, faiPath: string): Promise<void> {
+  const read = windowed(readAt);
   const mismatch = (name: string, what: string) =>
     new InputError('fasta_index_mismatch', `FASTA index ${faiPath} does not match ${fasta}: sequence ${name} ${what} (re-create it with: samtools faidx ${fasta})`);
   const indexed = new Set(entries.map((e) => e.name));
@@ -149,4 +150,27 @@ function decodeName(bytes: Uint8Array, fasta: string, at: number): string {
       `${fasta}: the header line at byte ${at} is not valid UTF-8; sequence names must be UTF-8 (convert the file, e.g. iconv -f latin1 -t utf-8)`,
     );
   }
+}
+
+const WINDOW_BYTES = 1 << 18;
+
+/**
+ * The small reads of the check served from one 256-kB window: they move forward through
+ * the file, and with bgzip each read of its own would decompress whole blocks, so
+ * thousands of scaffolds would cost thousands of decompressions.
+ */
+function windowed(read: ReadAt): ReadAt {
+  let start = -1;
+  let bytes: Uint8Array = new Uint8Array(0);
+  const atEnd = () => bytes.length < WINDOW_BYTES;
+  return async (length, position) => {
+    const inside = start >= 0 && position >= start && (position + length <= start + bytes.length || atEnd());
+    if (!inside) {
+      if (length > WINDOW_BYTES / 2) return read(length, position);
+      start = Math.max(0, position - SMALL_SPAN);
+      bytes = await read(WINDOW_BYTES, start);
+    }
+    const from = Math.min(position - start, bytes.length);
+    return bytes.subarray(from, Math.min(from + length, bytes.length));
+  };
 }
