@@ -4,7 +4,7 @@
  * prediction beyond --max-sync gets 503 with Retry-After.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeExampleGenome } from '../src/examples/exampleGenome.js';
@@ -118,6 +118,16 @@ bw.close()
   const expected = readFileSync(out, 'utf8');
   assert.ok(expected.includes('chrA') && expected.includes('chrB'), `the signal calls regions on both chromosomes: ${expected}`);
   assert.equal(await res.text(), expected);
+
+  // A bigWig cut short is the client's file at fault: 400 naming it, not a 500 mid-prediction.
+  const cut = join(tmp.dir, 'cut.bw');
+  const bytes = readFileSync(bw);
+  writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  const truncated = await predict({ fasta: small, fai: `${small}.fai`, 'track:signal': cut }, 'example-signal');
+  const truncatedBody = await errorBody(truncated);
+  assert.equal(truncated.status, 400, JSON.stringify(truncatedBody));
+  assert.equal(truncatedBody.error, 'bigwig_truncated');
+  assert.match(truncatedBody.message, /'cut\.bw' \(field track:signal\) \(track signal\) is truncated/);
 
   const missing = await predict({ fasta: small, fai: `${small}.fai` }, 'example-signal');
   assert.equal(missing.status, 400);

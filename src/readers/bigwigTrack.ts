@@ -3,6 +3,8 @@ import { BigWig } from '@gmod/bbi';
 import type { Bp, Chromosome } from '../genome.js';
 import { InputError, errorMessage } from '../errors.js';
 
+const R_TREE_HEADER_BYTES = 48;
+
 /**
  * A bigWig signal read through @gmod/bbi and reduced to per-bin means.
  * Bases the file has no value for count as 0 (coverage semantics), so a bin's mean is
@@ -23,18 +25,29 @@ export class BigWigTrack {
 
   /** Opens the file and checks that it covers every chromosome of the genome. */
   static async open(path: string, name: string, genome: readonly Chromosome[], fastaPath: string): Promise<BigWigTrack> {
+    let size: number;
     try {
-      await stat(path);
+      size = (await stat(path)).size;
     } catch {
       throw new InputError('bigwig_not_found', `bigWig for track ${name} not found: ${path}`);
     }
     const bw = new BigWig({ path });
     const lengths = new Map<string, Bp>();
+    let lastIndex: number;
     try {
       const header = await bw.getHeader();
       for (const ref of Object.values(header.refsByNumber)) lengths.set(ref.name, ref.length);
+      lastIndex = Math.max(header.unzoomedIndexOffset, ...header.zoomLevels.map((z) => z.indexOffset));
     } catch (err) {
       throw new InputError('bigwig_invalid', `${path} (track ${name}) is not a readable bigWig: ${errorMessage(err)}`);
+    }
+    // The indexes come last in a bigWig: a file ending before its last index (R-tree header,
+    // 48 bytes) was cut short, which would otherwise surface mid-prediction.
+    if (size < lastIndex + R_TREE_HEADER_BYTES) {
+      throw new InputError(
+        'bigwig_truncated',
+        `bigWig ${path} (track ${name}) is truncated: it has ${size} bytes, but its indexes start at byte ${lastIndex}; copy it again in full`,
+      );
     }
     for (const chrom of genome) {
       if (!lengths.has(chrom.name)) {
@@ -58,7 +71,15 @@ export class BigWigTrack {
     const to = Math.min(end, chromLength);
     if (from >= to) return out;
     const sums = new Float64Array(out.length);
-    const f = await this.bw.getFeaturesAsArrays(chrom, from, to);
+    let f: Awaited<ReturnType<BigWig['getFeaturesAsArrays']>>;
+    try {
+      f = await this.bw.getFeaturesAsArrays(chrom, from, to);
+    } catch (err) {
+      throw new InputError(
+        'bigwig_unreadable',
+        `bigWig ${this.path} (track ${this.name}): reading ${chrom}:${from}-${to} failed (${errorMessage(err)}); the file is damaged or truncated`,
+      );
+    }
     for (let i = 0; i < f.starts.length; i++) {
       const s = Math.max(f.starts[i]!, from);
       const e = Math.min(f.ends[i]!, to);
