@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { normalizeTrack } from '../src/encoding/trackNormalization.js';
@@ -11,8 +12,10 @@ import { MODELS, python } from './helpers.js';
  * model (models/centromere/<version>/model.pt, the architecture in train.py) on the
  * manifest's test input, for both heads, within 1e-4.
  */
-test('centromere model: PyTorch and onnxruntime-node agree on the test input', async () => {
-  const model = await new ModelRepository(MODELS).load('centromere');
+const VERSIONS = readdirSync(join(MODELS, 'centromere')).filter((v) => existsSync(join(MODELS, 'centromere', v, 'model.pt')));
+
+for (const version of VERSIONS) test(`centromere@${version}: PyTorch and onnxruntime-node agree on the test input`, async () => {
+  const model = await new ModelRepository(MODELS).load(`centromere@${version}`);
   const { manifest } = model;
   assert.equal(manifest.input.kind, 'tracks');
   if (manifest.input.kind !== 'tracks') return;

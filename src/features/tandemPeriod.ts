@@ -142,20 +142,10 @@ export function tandemFeatures(bases: Uint8Array, binBp: Bp, ws = new TandemWork
   const ringD = ws.ringD;
   const ringCode = ws.ringCode;
 
-  // Rolling codes: the first k − 1 bases are consumed before the first start.
+  // Rolling codes of the k-mer (and FAMILY_K-mer) ending at base `rolled − 1`.
   let f = 0, r = 0, run = 0;
-  let ff = 0, fr = 0; // the FAMILY_K-mer ending at the same base, forward and reverse complement
-  for (let i = 0; i < Math.min(n, TANDEM_K - 1); i++) {
-    const x = BASE_CODE[bases[i]!]!;
-    if (x === 255) run = 0;
-    else {
-      f = ((f << 2) | x) & CODE_MASK;
-      r = (r >>> 2) | ((3 - x) << RC_SHIFT);
-      ff = ((ff << 2) | x) & FAMILY_MASK;
-      fr = (fr >>> 2) | ((3 - x) << FAMILY_RC_SHIFT);
-      run++;
-    }
-  }
+  let ff = 0, fr = 0;
+  let rolled = 0;
 
   let added = 0; // starts [0, added) are in the ring and the window counts
   let removed = 0; // starts [0, removed) have left the window again
@@ -167,15 +157,17 @@ export function tandemFeatures(bases: Uint8Array, binBp: Bp, ws = new TandemWork
     const windowStart = Math.max(0, binStart - WINDOW_FLANK_BP);
     const windowEnd = Math.min(starts, binEnd + WINDOW_FLANK_BP);
     while (added < windowEnd) {
-      // consume(added + k − 1), inlined: this loop runs once per base.
-      const x = BASE_CODE[bases[added + TANDEM_K - 1]!]!;
-      if (x === 255) run = 0;
-      else {
-        f = ((f << 2) | x) & CODE_MASK;
-        r = (r >>> 2) | ((3 - x) << RC_SHIFT);
-        ff = ((ff << 2) | x) & FAMILY_MASK;
-        fr = (fr >>> 2) | ((3 - x) << FAMILY_RC_SHIFT);
-        run++;
+      // Roll up to the k-mer starting at `added` (k bases the first time, then one per start).
+      while (rolled < added + TANDEM_K) {
+        const x = BASE_CODE[bases[rolled++]!]!;
+        if (x === 255) run = 0;
+        else {
+          f = ((f << 2) | x) & CODE_MASK;
+          r = (r >>> 2) | ((3 - x) << RC_SHIFT);
+          ff = ((ff << 2) | x) & FAMILY_MASK;
+          fr = (fr >>> 2) | ((3 - x) << FAMILY_RC_SHIFT);
+          run++;
+        }
       }
       let d = INVALID;
       if (run >= TANDEM_K) {
