@@ -18,8 +18,9 @@ let tmp: ReturnType<typeof tempDir>;
 let server: Server;
 let genome: string;
 
-const IDLE_S = 1;
-const REQUEST_S = 4;
+// Margins for a loaded 2-core CI machine: the steady upload below pauses 500 ms, a third of IDLE_S.
+const IDLE_S = 1.5;
+const REQUEST_S = 6;
 
 before(async () => {
   tmp = tempDir('genomeinfer-timeouts-');
@@ -126,12 +127,12 @@ test('a slow but steady upload, longer than the idle timeout, is not cut; one sl
     }
     return s.closed;
   };
-  // 8 chunks 400 ms apart: 3.2 s in all, never 1 s without a byte (the connection then
-  // closes at the keep-alive timeout).
-  const steady = await send(8, 400);
+  // 8 chunks 500 ms apart: 4 s in all (past the idle timeout), never 1.5 s without a byte
+  // (the connection then closes at the keep-alive timeout).
+  const steady = await send(8, 500);
   assert.match(steady.text, /^HTTP\/1\.1 200 /, steady.text.slice(0, 300));
   assert.match(steady.text, /\r\n\r\nchr1\t/);
-  const slow = await send(12, 600); // 7.2 s > the 4 s request timeout
+  const slow = await send(14, 700); // 9.8 s > the 6 s request timeout
   assertJson408(slow.text, 'request_timeout');
   assert.match(slow.text, /--request-timeout-seconds/);
 });
