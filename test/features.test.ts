@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KmerWorkspace, kmerCounts } from '../src/features/kmerCounts.js';
 import { FEATURE_KS, FEATURE_NAMES, binnedKmerFeature } from '../src/features/kmerFeatures.js';
+import { InputError } from '../src/errors.js';
+import { FeatureComputer } from '../src/features/featureComputer.js';
 import { ALL_FEATURE_NAMES } from '../src/features/featureSet.js';
 import { endDistanceMb } from '../src/features/positionFeatures.js';
 import { familySharedFraction } from '../src/features/repeatFamily.js';
@@ -151,4 +153,22 @@ test('features CLI: TSV and a bedGraph per feature (the eight, tandem, family, p
     expected(chrom, chrom ? i - 120 : i, chrom ? 45_555 : 120_000).forEach((v, j) => assert.ok(Math.abs(got[j]! - v) < 1e-4, `row ${i} column ${j}`));
   });
   assert.ok(rows.some((r) => r.split('\t')[12] === '155.0000'), 'the fixture\'s 155-bp array has its period');
+});
+
+test('feature workers hand typed input errors back typed (a bad base in the FASTA is an InputError, not a bare Error)', async () => {
+  const fasta = join(tmp.dir, 'bad.fa');
+  const seq = repeatRichChromosome(8, 30_000).replace(/N/g, 'A');
+  writeFileSync(fasta, `>chrA\n${(seq.slice(0, 12_345) + 'X' + seq.slice(12_346)).match(/.{1,60}/g)!.join('\n')}\n`);
+  sh('samtools', ['faidx', fasta]);
+  const computer = new FeatureComputer(1);
+  try {
+    await assert.rejects(
+      async () => {
+        for await (const _ of computer.chromosomes({ fasta }, [{ name: 'chrA', length: 30_000 }], 1000, ALL_FEATURE_NAMES)) void _;
+      },
+      (err: unknown) => err instanceof InputError && /chrA/.test(err.message) && /X|character|base/i.test(err.message),
+    );
+  } finally {
+    await computer.close();
+  }
 });

@@ -2,7 +2,8 @@ import { Piscina } from 'piscina';
 import type { Bp, Chromosome } from '../genome.js';
 import type { FastaPaths } from '../readers/fastaSource.js';
 import { COMPUTED_SOURCES, sourceOfFeature, type ComputedSource } from './featureSet.js';
-import type { FeatureResult, FeatureTask } from './featureWorker.js';
+import { GenomeinferError, InputError } from '../errors.js';
+import type { FeatureFailure, FeatureResult, FeatureTask } from './featureWorker.js';
 import { FAMILY_FEATURE_NAMES, familySharedFraction } from './repeatFamily.js';
 
 export interface ChromosomeFeatures {
@@ -21,7 +22,7 @@ export interface ChromosomeFeatures {
  * bin, not sequence) and the family step runs before the first is yielded.
  */
 export class FeatureComputer {
-  private readonly pool: Piscina<FeatureTask, FeatureResult>;
+  private readonly pool: Piscina<FeatureTask, FeatureResult | { failure: FeatureFailure }>;
   /** Chromosomes done and worker milliseconds spent on them, for benchmarks and metrics. */
   readonly stats = { chromosomes: 0, ms: 0 };
 
@@ -60,6 +61,7 @@ export class FeatureComputer {
     const submit = () => {
       const chrom = chromosomes[next++]!;
       const p = this.pool.run({ fasta, chrom: chrom.name, binBp, sources }).then((result) => {
+        if ('failure' in result) throw typedError(result.failure);
         this.stats.chromosomes++;
         this.stats.ms += result.ms;
         return { chrom, result };
@@ -78,6 +80,11 @@ export class FeatureComputer {
   async close(): Promise<void> {
     await this.pool.destroy();
   }
+}
+
+/** The worker's typed error, rebuilt on this side of the thread boundary. */
+function typedError({ kind, code, message }: FeatureFailure): GenomeinferError {
+  return kind === 'input' ? new InputError(code, message) : new GenomeinferError(kind, code, message);
 }
 
 /** The feature groups needed for `names`, in COMPUTED_SOURCES order. */

@@ -6,11 +6,20 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { IndexedFastaSource, type FastaPaths } from '../readers/fastaSource.js';
+import { GenomeinferError, type ErrorKind } from '../errors.js';
 import type { ComputedSource } from './featureSet.js';
 import { KmerWorkspace } from './kmerCounts.js';
 import { FEATURE_NAMES, chromosomeFeatures } from './kmerFeatures.js';
 import { POSITION_FEATURE_NAMES, endDistanceMb } from './positionFeatures.js';
 import { TANDEM_FEATURE_NAMES, TandemWorkspace, tandemFeatures, type PeriodicKmers } from './tandemPeriod.js';
+
+/** A typed error (e.g. an InputError naming file and offset), carried as data: thrown across
+ * the thread boundary it would arrive as a plain Error, and the HTTP layer would answer 500. */
+export interface FeatureFailure {
+  kind: ErrorKind;
+  code: string;
+  message: string;
+}
 
 export interface FeatureResult {
   /** Feature name → per-bin values. */
@@ -44,6 +53,15 @@ async function open(paths: FastaPaths): Promise<IndexedFastaSource> {
 }
 
 export default async function computeFeatures(task: FeatureTask) {
+  try {
+    return await compute(task);
+  } catch (err) {
+    if (err instanceof GenomeinferError) return { failure: { kind: err.kind, code: err.code, message: err.message } satisfies FeatureFailure };
+    throw err;
+  }
+}
+
+async function compute(task: FeatureTask) {
   const started = performance.now();
   const fasta = await open(task.fasta);
   const chrom = fasta.chromosome(task.chrom);
