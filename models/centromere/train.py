@@ -29,6 +29,10 @@ EXTRA_FEATURES = {'tandem_near_fraction': 'tandem', 'tandem_period': 'tandem', '
                   'family_shared_fraction': 'family', 'chromosome_end_distance_mb': 'position'}
 FEATURE_SETS = {'seed': SEED_FEATURES, 'all': SEED_FEATURES + list(EXTRA_FEATURES)}
 FEATURES = SEED_FEATURES  # set from --features in main()
+# chromosome_end_distance_mb is capped at this many Mb (END_DISTANCE_CAP_MB in
+# src/features/positionFeatures.ts); applied again on reading, for features.tsv files
+# written before the cap.
+END_DISTANCE_CAP_MB = 2.0
 # Heavy-tailed features get log1p before the z-score.
 LOG1P = {'tandem_period', 'chromosome_end_distance_mb'}
 
@@ -54,7 +58,11 @@ def read_features(path):
             v = line.rstrip('\n').split('\t')
             rows.setdefault(v[0], []).append((int(v[1]), int(v[2]), [float(v[j]) for j in cols]))
     for c, r in rows.items():
-        chroms[c] = (np.array([x[0] for x in r]), np.array([x[1] for x in r]), np.array([x[2] for x in r], dtype=np.float32))
+        values = np.array([row[2] for row in r], dtype=np.float32)
+        if 'chromosome_end_distance_mb' in FEATURES:
+            j = FEATURES.index('chromosome_end_distance_mb')
+            values[:, j] = np.minimum(values[:, j], END_DISTANCE_CAP_MB)
+        chroms[c] = (np.array([row[0] for row in r]), np.array([row[1] for row in r]), values)
     return chroms
 
 
@@ -91,10 +99,14 @@ class Genome:
         self.name = os.path.basename(directory.rstrip('/'))
         self.chroms = read_features(os.path.join(directory, 'features', 'features.tsv'))
         truth = read_bed(os.path.join(directory, 'centromeres.bed'))
+        # Known non-centromeric tandem arrays (simulate's decoys.bed), if any: hard negatives.
+        decoys_path = os.path.join(directory, 'decoys.bed')
+        decoys = read_bed(decoys_path) if os.path.exists(decoys_path) else {}
         self.items = []
         for c, (s, e, x) in self.chroms.items():
             y, ts, te = labels_for(s, e, truth.get(c, []))
-            self.items.append((c, s, e, x, y, ts, te, truth.get(c, [])))
+            decoy = labels_for(s, e, decoys.get(c, []))[0]
+            self.items.append((c, s, e, x, y, ts, te, truth.get(c, []), decoy))
 
 
 def normalization(genomes):
@@ -142,37 +154,53 @@ class CentromereModel(nn.Module):
 
 
 # ---------------------------------------------------------------- training
-def crops(genomes, stats, length, rng):
-    """An endless stream of (x, y, to_start, to_end) crops; half of them hit a centromere."""
-    items = [(normalize(it[3], stats), *it[4:7]) for g in genomes for it in g.items]
+def crops(genomes, stats, length, rng, decoy_crops=0.0):
+    """An endless stream of (x, y, to_start, to_end, decoy) crops; half of them hit a
+    centromere, `decoy_crops` of them a decoy array (where the chromosome has one)."""
+    items = [(normalize(it[3], stats), *it[4:7], it[8]) for g in genomes for it in g.items]
+    # Decoy arrays as runs of bins: a decoy crop picks an array first, so a 20-kb subtelomeric
+    # array is drawn as often as a 500-kb rDNA one.
+    arrays = []
+    for *_, dm in items:
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], dm, [0]])))
+        arrays.append(list(zip(edges[::2], edges[1::2])))
     while True:
-        x, y, ts, te = items[rng.randrange(len(items))]
+        k = rng.randrange(len(items))
+        x, y, ts, te, dm = items[k]
         n = len(y)
         pos = np.flatnonzero(y)
+        u = rng.random()
         if n <= length:
             start = 0
-        elif len(pos) and rng.random() < 0.5:
+        elif len(pos) and u < 0.5:
             centre = pos[rng.randrange(len(pos))]
+            start = min(max(0, centre - rng.randrange(length)), n - length)
+        elif arrays[k] and u < 0.5 + decoy_crops:
+            a, b = arrays[k][rng.randrange(len(arrays[k]))]
+            centre = a + rng.randrange(b - a)
             start = min(max(0, centre - rng.randrange(length)), n - length)
         else:
             start = rng.randrange(n - length + 1)
         sl = slice(start, start + length)
-        xs, ys, tss, tes = x[sl], y[sl], ts[sl], te[sl]
+        xs, ys, tss, tes, ds = x[sl], y[sl], ts[sl], te[sl], dm[sl]
         pad = length - len(ys)
         if pad:
             xs = np.pad(xs, ((0, pad), (0, 0)))
-            ys, tss, tes = (np.pad(a, (0, pad)) for a in (ys, tss, tes))
-        yield xs, ys, tss, tes
+            ys, tss, tes, ds = (np.pad(a, (0, pad)) for a in (ys, tss, tes, ds))
+        yield xs, ys, tss, tes, ds
 
 
 def batch(stream, size):
-    xs, ys, ts, te = zip(*(next(stream) for _ in range(size)))
-    return (torch.tensor(np.stack(xs)).transpose(1, 2), torch.tensor(np.stack(ys)), torch.tensor(np.stack(ts)), torch.tensor(np.stack(te)))
+    xs, ys, ts, te, ds = zip(*(next(stream) for _ in range(size)))
+    return (torch.tensor(np.stack(xs)).transpose(1, 2), torch.tensor(np.stack(ys)), torch.tensor(np.stack(ts)), torch.tensor(np.stack(te)),
+            torch.tensor(np.stack(ds)))
 
 
-def loss_fn(probs, ranges, y, ts, te, pos_weight):
+def loss_fn(probs, ranges, y, ts, te, pos_weight, decoy=None, decoy_weight=1.0):
     p = probs[:, 0].clamp(1e-6, 1 - 1e-6)
     w = 1 + (pos_weight - 1) * y
+    if decoy is not None:
+        w = w + (decoy_weight - 1) * decoy * (1 - y)
     bce = F.binary_cross_entropy(p, y, weight=w)
     conf = F.binary_cross_entropy_with_logits(ranges[:, 2], y, pos_weight=torch.tensor(pos_weight))
     inside = y > 0
@@ -260,7 +288,7 @@ def evaluate(model, genomes, stats, segment, context, grid):
     range refinement) in the grid."""
     preds = []
     for g in genomes:
-        for c, s, e, x, y, ts, te, truth in g.items:
+        for c, s, e, x, y, ts, te, truth, _ in g.items:
             out = predict_chromosome(model, normalize(x, stats), segment, context)
             preds.append((out, s, e, truth[0] if truth else None))
     return {(t, gap, refine, fb): float(np.mean([iou(call_top_region(o[0], s, e, t, gap, o[1:4] if refine else None, fb), tr)
@@ -321,6 +349,7 @@ def export(model, stats, args, best, val_scores, out_dir):
     with open(os.path.join(out_dir, 'train_config.json'), 'w') as f:
         json.dump({'d_model': args.d_model, 'nhead': args.nhead, 'layers': args.layers, 'ff': 2 * args.d_model,
                    'steps': args.steps, 'batch': args.batch, 'lr': args.lr, 'pos_weight': args.pos_weight,
+                   'decoy_weight': args.decoy_weight, 'decoy_crops': args.decoy_crops, 'init': args.init,
                    'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'features': FEATURES,
                    'train': args.train, 'val': args.val,
                    'validation_iou': [{'threshold': t, 'merge_gap_bp': gap * args.bin_bp, 'refine': r, 'fallback_threshold': fb, 'iou': v}
@@ -343,6 +372,8 @@ def main():
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--lr', type=float, default=5e-4)
     ap.add_argument('--pos-weight', type=float, default=10.0)
+    ap.add_argument('--decoy-weight', type=float, default=1.0, help='loss weight of bins in decoys.bed arrays (hard negatives)')
+    ap.add_argument('--decoy-crops', type=float, default=0.0, help='share of training crops centred on a decoy array')
     ap.add_argument('--merge-gaps-bp', type=lambda s: [int(x) for x in s.split(',')], default=[0, 2000, 5000, 10000, 20000],
                     help='merge gaps to search on validation (with the thresholds and range refinement)')
     ap.add_argument('--features', choices=sorted(FEATURE_SETS), default='seed',
@@ -378,13 +409,13 @@ def main():
     warm = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps))))))
-    stream = crops(train, stats, args.segment + 2 * args.context, rng)
+    stream = crops(train, stats, args.segment + 2 * args.context, rng, args.decoy_crops)
     started = time.time()
     for step in range(1, args.steps + 1):
         model.train()
-        x, y, ts, te = batch(stream, args.batch)
+        x, y, ts, te, dm = batch(stream, args.batch)
         probs, ranges = model(x)
-        loss = loss_fn(probs, ranges, y, ts, te, args.pos_weight)
+        loss = loss_fn(probs, ranges, y, ts, te, args.pos_weight, dm, args.decoy_weight)
         opt.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -397,7 +428,7 @@ def main():
     # validates best; ties go to the earliest grid point (lower threshold, smaller gap, no
     # refinement). A larger gap bridges CRR insertions but also pulls in flanking TE clusters.
     # A fallback threshold calls chromosomes with no bin at the threshold (None: no fallback).
-    grid = [(t, gap // args.bin_bp, r, fb) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) for gap in args.merge_gaps_bp for r in (0, 1)
+    grid = [(t, gap // args.bin_bp, r, fb) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95) for gap in args.merge_gaps_bp for r in (0, 1)
             for fb in (None, 0.05, 0.15)]
     scores = evaluate(model, val, stats, args.segment, args.context, grid)
     for (t, gap, r, fb), v in scores.items():
