@@ -7,7 +7,7 @@
  * are not logged as errors.
  */
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeExampleGenome } from '../src/examples/exampleGenome.js';
@@ -107,7 +107,17 @@ test('a job whose results do not fit fails saying the server ran out of space, n
   assert.equal(job.error?.error, 'insufficient_storage');
   assert.match(job.error!.message, /ENOSPC: no space left on device.*server's problem/);
   assert.doesNotMatch(job.error!.message, /internal error/);
-  assert.deepEqual(readdirSync(join(inside, 'jobs', id)).filter((f) => f.endsWith('.tmp')), [], 'no half-written result');
+  // The state is 'failed' in memory before its record is on disk: wait for the record (its
+  // temporary file is in flight until then), then nothing half-written may be left.
+  const recorded = () => {
+    try {
+      return (JSON.parse(readFileSync(join(inside, 'jobs', id, 'job.json'), 'utf8')) as { state: string }).state === 'failed';
+    } catch {
+      return false;
+    }
+  };
+  await waitFor(async () => recorded(), 10_000, 'the failed record on disk');
+  await waitFor(async () => readdirSync(join(inside, 'jobs', id)).every((f) => !f.endsWith('.tmp')), 10_000, 'no half-written result');
   rmSync(join(inside, 'filler'));
   const again = await fetch(`${server.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'example-cpg', fasta: 'small.fa' }) });
   assert.equal(again.status, 202);
