@@ -56,7 +56,7 @@ const FAMILY_MASK = (1 << (2 * FAMILY_K)) - 1;
 const FAMILY_RC_SHIFT = 2 * (FAMILY_K - 1);
 /** Ring code of a start without a valid FAMILY_K-mer (codes are < 2^26). */
 const NO_CODE = 0xffffffff;
-/** Ring entry of a start whose 11-mer is invalid. */
+/** Ring entry of a start whose 10-mer is invalid. */
 const INVALID = 0xffff;
 
 /** Sampled periodic 13-mer codes, with the bin each came from (bins ascending). */
@@ -72,7 +72,7 @@ export interface TandemFeatures {
   periodic: PeriodicKmers;
 }
 
-/** In the family sketch: 1 code in FAMILY_SAMPLING, by a multiplicative hash of the code. */
+/** In the family sketch: 1 code in FAMILY_SAMPLING (8 = 2^3: the top 3 bits of a multiplicative hash are 0). */
 export function isSampledCode(code: number): boolean {
   return Math.imul(code, 0x9e3779b1) >>> 29 === 0;
 }
