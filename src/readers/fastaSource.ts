@@ -127,18 +127,6 @@ export class IndexedFastaSource {
     return source;
   }
 
-  /**
-   * Reads every sequence through read(), so its checks run over the whole file: throws the
-   * first InputError. For telling whether a failure elsewhere (a worker thread, whose errors
-   * arrive untyped) was the input's fault.
-   */
-  async checkSequences(): Promise<void> {
-    const chunk = 1 << 20;
-    for (const { name, length } of this.chromosomes) {
-      for (let start = 0; start < length; start += chunk) await this.read(name, start, Math.min(length, start + chunk));
-    }
-  }
-
   async close(): Promise<void> {
     await Promise.all(this.files.map((f) => f.close()));
   }

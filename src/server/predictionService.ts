@@ -60,7 +60,7 @@ export class PredictionService {
         onChromosome: (c) => this.metrics.recordChromosome(model.key, c),
       });
     } catch (err) {
-      throw translated(await typedCause(err, input, request.signal), labels);
+      throw translated(err, labels);
     } finally {
       await input.close();
     }
@@ -76,21 +76,6 @@ export class PredictionService {
 }
 
 const totalBases = (input: GenomeInput) => genomeLength(input.fasta.chromosomes);
-
-/**
- * Errors from worker threads (k-mer features read the FASTA there) arrive untyped, so a
- * bad input would answer 500. When one does, the FASTA is checked through: if it is at
- * fault, its typed error (400, naming file, sequence and offset) is what the client gets.
- */
-async function typedCause(err: unknown, input: GenomeInput, signal: AbortSignal | undefined): Promise<unknown> {
-  if (err instanceof GenomeinferError || signal?.aborted) return err;
-  try {
-    await input.fasta.checkSequences();
-  } catch (inputError) {
-    if (inputError instanceof GenomeinferError) return inputError;
-  }
-  return err;
-}
 
 /** The same typed error, its message naming the client's files instead of server paths. */
 function translated(err: unknown, labels: PathLabels): unknown {
