@@ -48,10 +48,10 @@ export class FeatureComputer {
       done.map((d) => d.result.periodic!),
       done.map((d) => Math.ceil(d.chrom.length / binBp)),
     );
-    for (const [i, { chrom, result }] of done.entries()) {
-      result.features[FAMILY_FEATURE_NAMES[0]] = family[i]!;
-      done[i] = undefined as never; // hand each chromosome's arrays to the consumer only
-      yield { chrom, binBp, features: pick(result.features, names) };
+    // Shifted out one by one: each chromosome's arrays then belong to the consumer alone.
+    for (let scanned = done.shift(); scanned; scanned = done.shift()) {
+      scanned.result.features[FAMILY_FEATURE_NAMES[0]] = family.shift()!;
+      yield { chrom: scanned.chrom, binBp, features: pick(scanned.result.features, names) };
     }
   }
 
