@@ -82,18 +82,21 @@ export async function* predictChromosomes(
           engine.slots.release();
           throw err;
         }
-        pending.push(
-          engine
-            .run(model, segmentInput)
-            .then((out) => {
-              const t0 = performance.now();
-              stitcher.add(segment, out);
-              stitchMs += performance.now() - t0;
-              basesDone += segment.coreEnd - segment.coreStart;
-              options.onProgress?.({ basesDone, basesTotal, chrom: chrom.name });
-            })
-            .finally(() => engine.slots.release()),
-        );
+        const inferred = engine
+          .run(model, segmentInput)
+          .then((out) => {
+            const t0 = performance.now();
+            stitcher.add(segment, out);
+            stitchMs += performance.now() - t0;
+            basesDone += segment.coreEnd - segment.coreStart;
+            options.onProgress?.({ basesDone, basesTotal, chrom: chrom.name });
+          })
+          .finally(() => engine.slots.release());
+        // Observed through Promise.all below, in order; until then (or when the run stops
+        // before this chromosome is complete) a failed batch, such as one whose worker died,
+        // must not be an unhandled rejection, which would kill the process.
+        inferred.catch(() => undefined);
+        pending.push(inferred);
       }
       const done = Promise.all(pending).then(() => {
         const t0 = performance.now();
