@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests check our outputs against (samtools, bgzip/tabix,
-# bedtools, pyBigWig, jellyfish, trf for tandem-repeat periods, promtool from prometheus for the metrics scrape) and
+# bedtools, pyBigWig, jellyfish, trf for tandem-repeat periods, promtool from prometheus for the metrics scrape,
+# snakemake 7 for the workflow test) and
 # PyTorch for the ONNX parity test (python3-torch, under /usr/bin/python3), and helm for the
 # chart tests (scripts/install-helm.sh). Idempotent:
 # does nothing when they are already there.
@@ -14,6 +15,7 @@ command -v bedtools >/dev/null || missing+=(bedtools)
 command -v jellyfish >/dev/null || missing+=(jellyfish)
 command -v trf >/dev/null || missing+=(trf)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v snakemake >/dev/null || missing+=(snakemake)
 /usr/bin/python3 -c 'import pyBigWig' 2>/dev/null || missing+=(python3-pybigwig)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
 [ ${#missing[@]} -eq 0 ] && exit 0

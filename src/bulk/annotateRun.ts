@@ -1,5 +1,5 @@
 import { genomeLength, type Bp } from '../genome.js';
-import { GenomeinferError, errorMessage } from '../errors.js';
+import { GenomeinferError, asResourceError, errorMessage } from '../errors.js';
 import type { InferenceEngine } from '../inference/engine.js';
 import { modelRef, type LoadedModel } from '../models/repository.js';
 import type { Progress } from '../pipeline/predictChromosomes.js';
@@ -8,8 +8,8 @@ import { annotateVariety } from './annotateVariety.js';
 import { clearFailure, recordFailure, type FailureRecord } from './failures.js';
 import type { ManifestEntry } from './manifest.js';
 import { mapLimit } from './mapLimit.js';
-import { inShard, type Shard } from './shard.js';
-import { markerCovers, readMarker, removePartialRoot } from './varietyOutputs.js';
+import { selectVarieties, type Shard } from './shard.js';
+import { markerCovers, readMarker, removePartialRoot, varietyDir } from './varietyOutputs.js';
 
 export interface AnnotateOptions {
   engine: InferenceEngine;
@@ -17,6 +17,10 @@ export interface AnnotateOptions {
   manifest: readonly ManifestEntry[];
   outDir: string;
   shard: Shard;
+  /** Only these varieties of the shard (a workflow's one-variety jobs); all when absent. */
+  varieties?: readonly string[];
+  /** genomeinfer's version, recorded in every marker. */
+  toolVersion: string;
   /** Varieties in flight at once (they share the engine's workers). */
   concurrency: number;
   /** Tries per variety in this run; input errors (a corrupt FASTA) are not retried. */
@@ -32,6 +36,7 @@ export interface AnnotateResult {
   /** Finished by an earlier run, skipped. */
   skipped: number;
   completed: string[];
+  /** Varieties of this shard that did not finish in this run (none when interrupted: those are simply not done). */
   failed: FailureRecord[];
   /** Stopped by the signal before every variety was tried. */
   interrupted: boolean;
@@ -49,7 +54,7 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
   const started = performance.now();
   const { models, outDir, log } = options;
   const keys = models.map((m) => modelRef(m.manifest));
-  const selected = options.manifest.filter((e) => inShard(e.row, options.shard));
+  const selected = selectVarieties(options.manifest, options.shard, options.varieties);
   const pending: ManifestEntry[] = [];
   for (const entry of selected) {
     const marker = await readMarker(outDir, entry.variety).catch((err: unknown) => {
@@ -84,6 +89,7 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
       setDone(v, 0);
       try {
         const marker = await annotateVariety(options.engine, models, entry, outDir, {
+          toolVersion: options.toolVersion,
           signal: options.signal,
           onProgress: (b) => {
             setDone(v, b);
@@ -100,16 +106,19 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
       } catch (err) {
         setDone(v, 0);
         if (options.signal?.aborted) return; // interrupted, not failed: the next run starts it over
-        const kind = err instanceof GenomeinferError ? err.kind : 'internal';
+        // A full disk or a killed worker arrives as a raw error: typed here, so the record
+        // (and the exit status) says the machine failed, not the variety.
+        const typed = err instanceof GenomeinferError ? err : asResourceError(err);
+        const kind = typed?.kind ?? 'internal';
         const retry = attempt < options.maxAttempts && kind !== 'input';
-        log(`${v}: failed (attempt ${attempt}/${options.maxAttempts}${retry ? ', retrying' : ''}): ${errorMessage(err)}`);
+        log(`${v}: failed (attempt ${attempt}/${options.maxAttempts}${retry ? ', retrying' : ''}): ${errorMessage(typed ?? err)}`);
         if (retry) continue;
         const record: FailureRecord = {
           variety: v,
           attempts: attempt,
           kind,
-          code: err instanceof GenomeinferError ? err.code : 'internal',
-          message: errorMessage(err),
+          code: typed?.code ?? 'internal',
+          message: errorMessage(typed ?? err),
         };
         await recordFailure(outDir, record);
         failed.push(record);
@@ -119,6 +128,7 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
   };
   await mapLimit(pending, options.concurrency, runOne);
   await removePartialRoot(outDir);
+  if (!options.signal?.aborted) failed.push(...(await lostVarieties(outDir, selected, keys, failed)));
   return {
     selected: selected.length,
     skipped,
@@ -128,6 +138,35 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
     bases: basesDone,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Varieties of the shard that are neither finished (a marker covering the models) nor
+ * recorded as failed: a run must never report success with one missing, whatever removed it
+ * (another process sharing the directory, a bug). They are recorded like failures.
+ */
+async function lostVarieties(
+  outDir: string,
+  selected: readonly ManifestEntry[],
+  keys: readonly string[],
+  failed: readonly FailureRecord[],
+): Promise<FailureRecord[]> {
+  const lost: FailureRecord[] = [];
+  for (const { variety } of selected) {
+    if (failed.some((f) => f.variety === variety)) continue;
+    const marker = await readMarker(outDir, variety).catch(() => undefined);
+    if (markerCovers(marker, keys)) continue;
+    const record: FailureRecord = {
+      variety,
+      attempts: 0,
+      kind: 'internal',
+      code: 'variety_lost',
+      message: `${varietyDir(outDir, variety)} is missing or incomplete at the end of the run (removed by another process?)`,
+    };
+    await recordFailure(outDir, record);
+    lost.push(record);
+  }
+  return lost;
 }
 
 /** Genome size from the index, for progress; 0 when unreadable (the variety's run reports why). */

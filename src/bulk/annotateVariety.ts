@@ -11,6 +11,8 @@ import type { ManifestEntry } from './manifest.js';
 import { MARKER_FILE, partialDir, varietyDir, type MarkerModel, type VarietyMarker } from './varietyOutputs.js';
 
 export interface VarietyRunOptions {
+  /** genomeinfer's version, recorded in the marker. */
+  toolVersion: string;
   signal?: AbortSignal;
   /** Bases done across this variety's models (each model reads the whole genome once). */
   onProgress?: (basesDone: number) => void;
@@ -26,7 +28,7 @@ export async function annotateVariety(
   models: readonly LoadedModel[],
   entry: ManifestEntry,
   outDir: string,
-  options: VarietyRunOptions = {},
+  options: VarietyRunOptions,
 ): Promise<VarietyMarker> {
   const work = partialDir(outDir, entry.variety);
   await rm(work, { recursive: true, force: true });
@@ -41,6 +43,7 @@ export async function annotateVariety(
       try {
         marker ??= {
           variety: entry.variety,
+          genomeinfer: options.toolVersion,
           fasta: entry.paths.fasta,
           metadata: entry.metadata,
           chromosomes: input.fasta.chromosomes.map((c) => ({ name: c.name, length: c.length })),
@@ -54,6 +57,7 @@ export async function annotateVariety(
         markerModels.push({
           key: modelRef(model.manifest),
           name,
+          version: model.manifest.version,
           labels: [...labels],
           bed: `${name}.bed`,
           bigwig: bigWigPaths(name, labels),

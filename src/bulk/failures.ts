@@ -1,5 +1,6 @@
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GenomeinferError } from '../errors.js';
 import { AtomicFile } from '../writers/atomicFile.js';
 
 /** A variety that did not finish in a run, with the last attempt's error. */
@@ -28,6 +29,17 @@ export async function clearFailure(outDir: string, variety: string): Promise<voi
   await rm(join(outDir, FAILURES_DIR, `${variety}.json`), { force: true });
 }
 
+/** The failure recorded for `variety` by an earlier run (any shard), or undefined. */
+export async function readFailure(outDir: string, variety: string): Promise<FailureRecord | undefined> {
+  const text = await readFile(join(outDir, FAILURES_DIR, `${variety}.json`), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as FailureRecord;
+  } catch {
+    return undefined; // a record cut short: the variety is simply not finished
+  }
+}
+
 /** Rewrites `DIR/failures.tsv` (manifest order) from every shard's records; returns them. */
 export async function writeFailuresTable(outDir: string, manifestOrder: readonly string[]): Promise<FailureRecord[]> {
   const names = await readdir(join(outDir, FAILURES_DIR)).catch(() => [] as string[]);
@@ -42,4 +54,24 @@ export async function writeFailuresTable(outDir: string, manifestOrder: readonly
   const rows = records.map((r) => `${r.variety}\t${r.attempts}\t${r.kind}\t${r.code}\t${clean(r.message)}\n`);
   await AtomicFile.writeText(join(outDir, FAILURES_TSV), `variety\tattempts\tkind\tcode\tmessage\n${rows.join('')}`);
   return records;
+}
+
+/**
+ * The error a run ends with when varieties of its shard did not finish, so it never exits 0
+ * with one lost. `resource` (retryable) only when the machine failed every one of them (out of
+ * memory, disk full, a killed worker): a re-run may finish them all. Any other failure means
+ * an input to fix first, so the run failed for good (`input`).
+ */
+export function varietiesFailedError(failed: readonly FailureRecord[], selected: number, report: string): GenomeinferError {
+  const retryable = failed.every((f) => f.kind === 'resource');
+  const named = failed.slice(0, 5).map((f) => `${f.variety} (${f.kind}/${f.code})`);
+  if (failed.length > named.length) named.push(`${failed.length - named.length} more`);
+  const advice = retryable
+    ? 'the machine failed them, not their input: running again may finish them'
+    : 'running again fails the same way until their input is fixed';
+  return new GenomeinferError(
+    retryable ? 'resource' : 'input',
+    'varieties_failed',
+    `${failed.length} of ${selected} ${selected === 1 ? 'variety' : 'varieties'} failed: ${named.join(', ')}; ${advice}; see ${report}`,
+  );
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import type { ManifestEntry } from './manifest.js';
 
 /** `--shard i/N`: this process takes the manifest rows whose index ≡ i (mod N). */
 export interface Shard {
@@ -24,4 +25,19 @@ export function parseShard(spec: string): Shard {
  */
 export function inShard(row: number, shard: Shard): boolean {
   return row % shard.count === shard.index;
+}
+
+/**
+ * The manifest rows a run takes, in manifest order: those of `shard`, narrowed to `names`
+ * when given (a workflow running one variety per job). A name the manifest lacks is a usage
+ * error, so a typo cannot pass as "nothing to do".
+ */
+export function selectVarieties(manifest: readonly ManifestEntry[], shard: Shard, names?: readonly string[]): ManifestEntry[] {
+  if (names?.length) {
+    const known = new Set(manifest.map((e) => e.variety));
+    const unknown = names.filter((n) => !known.has(n));
+    if (unknown.length) throw new UsageError(`--variety ${unknown.join(', ')}: not in the manifest`);
+  }
+  const wanted = names?.length ? new Set(names) : undefined;
+  return manifest.filter((e) => inShard(e.row, shard) && (!wanted || wanted.has(e.variety)));
 }

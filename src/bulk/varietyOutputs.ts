@@ -11,6 +11,8 @@ import { InputError, errorMessage } from '../errors.js';
  */
 export interface VarietyMarker {
   variety: string;
+  /** The genomeinfer version that wrote the variety (pipelines record tool versions). */
+  genomeinfer: string;
   fasta: string;
   metadata: Record<string, string>;
   /** FASTA order, from the .fai. */
@@ -23,6 +25,7 @@ export interface MarkerModel {
   /** `name@version`. */
   key: string;
   name: string;
+  version: string;
   labels: string[];
   /** File names inside the variety directory. */
   bed: string;

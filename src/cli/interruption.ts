@@ -1,6 +1,5 @@
 import { removeUnfinishedTempFiles } from '../writers/atomicFile.js';
-
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15 };
+import { exitCodeForSignal } from './exitCodes.js';
 
 /**
  * SIGINT/SIGTERM during a command that writes outputs: the first signal aborts `signal`, so
@@ -13,7 +12,7 @@ export class Interruption {
   private readonly onSignal = (sig: NodeJS.Signals) => {
     if (this.received) {
       removeUnfinishedTempFiles();
-      process.exit(128 + (SIGNAL_NUMBERS[sig] ?? 1));
+      process.exit(exitCodeForSignal(sig));
     }
     this.received = sig;
     this.log(`${sig}: stopping (a second signal exits at once)`);
@@ -31,7 +30,7 @@ export class Interruption {
 
   /** The conventional exit status for the signal received: 128 + its number. */
   get exitCode(): number {
-    return 128 + (SIGNAL_NUMBERS[this.received!] ?? 1);
+    return exitCodeForSignal(this.received!);
   }
 
   dispose(): void {

@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-import { GenomeinferError, errorMessage } from '../errors.js';
+import { GenomeinferError, asResourceError, errorMessage } from '../errors.js';
 import { ANNOTATE_HELP, annotateCommand } from './annotateCommand.js';
 import { EVALUATE_HELP, evaluateCommand } from './evaluateCommand.js';
+import { EXIT, exitCodeForError } from './exitCodes.js';
 import { FEATURES_HELP, featuresCommand } from './featuresCommand.js';
 import { MODELS_HELP, modelsCommand } from './modelsCommand.js';
 import { PREDICT_HELP, predictCommand } from './predictCommand.js';
 import { SERVE_HELP, serveCommand } from './serveCommand.js';
 import { SIMULATE_HELP, simulateCommand } from './simulateCommand.js';
+import { toolVersion } from './version.js';
 
-/** A command resolves to its exit status, or to nothing for 0. */
+/**
+ * A command resolves to its exit status (from exitCodes.ts), or to nothing for success, or
+ * throws; exitCodeForError decides what a throw exits with.
+ */
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number | void>; help: string }> = {
   annotate: { run: annotateCommand, help: ANNOTATE_HELP },
   evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
@@ -30,24 +35,32 @@ commands:
   features  the centromere model's k-mer features per bin (TSV + bedGraph tracks)
   evaluate  score a prediction BED (and bedGraph) against a truth BED: bin and region metrics
 
-genomeinfer <command> --help for a command's options.`;
+genomeinfer <command> --help for a command's options; genomeinfer --version for the version.
+
+exit status: 0 success; 1 some input failed (running it again fails again); 2 usage error;
+75 the machine failed (out of memory, disk full, a killed worker): running it again may succeed;
+130/143 stopped by SIGINT/SIGTERM.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     process.stdout.write(`${USAGE}\n`);
-    return name ? 0 : 2;
+    return name ? EXIT.success : EXIT.usage;
+  }
+  if (name === '--version') {
+    process.stdout.write(`genomeinfer ${toolVersion()}\n`);
+    return EXIT.success;
   }
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`genomeinfer: error: unknown command '${name}'\n${USAGE}\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.help}\n`);
-    return 0;
+    return EXIT.success;
   }
-  return (await command.run(rest)) ?? 0;
+  return (await command.run(rest)) ?? EXIT.success;
 }
 
 main(process.argv.slice(2)).then(
@@ -55,10 +68,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    // One line, naming the problem; a stack only for bugs (non-typed errors) when asked.
-    const message = errorMessage(err).replace(/\s*\n\s*/g, ' ');
+    // One line, naming the problem (a raw system error says which resource ran out); a stack
+    // only for bugs (non-typed errors) when asked.
+    const message = errorMessage(asResourceError(err) ?? err).replace(/\s*\n\s*/g, ' ');
     process.stderr.write(`genomeinfer: error: ${message}\n`);
     if (!(err instanceof GenomeinferError) && process.env.GENOMEINFER_DEBUG) console.error(err);
-    process.exitCode = err instanceof GenomeinferError && err.kind === 'usage' ? 2 : 1;
+    process.exitCode = exitCodeForError(err);
   },
 );

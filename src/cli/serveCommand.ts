@@ -1,6 +1,8 @@
 import { UsageError, errorMessage } from '../errors.js';
 import { DEFAULT_TIMEOUTS } from '../server/timeouts.js';
 import { ENGINE_ARGS, engineOptions, parseCommandArgs, positiveInt } from './args.js';
+import { exitCodeForSignal } from './exitCodes.js';
+import { toolVersion } from './version.js';
 
 export const SERVE_HELP = `usage: genomeinfer serve [options]
 
@@ -100,6 +102,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     timeouts,
     token: process.env.GENOMEINFER_TOKEN || undefined,
     logLevel,
+    toolVersion: toolVersion(),
   });
   process.stderr.write(`genomeinfer: listening on ${service.url}\n`);
   service.ready.then(
@@ -111,7 +114,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) process.exit(130);
+      if (signalled) process.exit(exitCodeForSignal(signal));
       signalled = true;
       process.stderr.write(`genomeinfer: ${signal}: shutting down\n`);
       service.close().then(resolve, reject);

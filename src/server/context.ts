@@ -30,5 +30,7 @@ export interface ServerContext {
   /** Bearer token; undefined leaves auth off. */
   token?: string;
   logLevel: string;
+  /** genomeinfer's version (package.json), for /v1/models. */
+  toolVersion: string;
   isShuttingDown: () => boolean;
 }

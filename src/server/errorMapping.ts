@@ -23,7 +23,8 @@ export interface HttpError {
 /**
  * The one place pipeline error kinds become status codes. `model`: a served model that
  * misbehaves at run time is the server's fault; `device`: the accelerator is unusable now;
- * `cancelled`: the job was cancelled, so it has no result.
+ * `cancelled`: the job was cancelled, so it has no result; `resource`: the machine ran out of
+ * memory or disk, or lost a worker, so a later try may succeed.
  */
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   input: 400,
@@ -32,6 +33,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   model: 500,
   device: 503,
   cancelled: 409,
+  resource: 503,
 };
 
 /** Fastify's own client errors, renamed to codes a client can rely on. */

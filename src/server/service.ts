@@ -40,6 +40,8 @@ export interface ServiceOptions {
   timeouts?: Timeouts;
   token?: string;
   logLevel: string;
+  /** genomeinfer's version, reported by /v1/models next to the model versions. */
+  toolVersion: string;
 }
 
 export interface RunningService {
@@ -118,6 +120,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       timeouts: options.timeouts ?? DEFAULT_TIMEOUTS,
       token: options.token,
       logLevel: options.logLevel,
+      toolVersion: options.toolVersion,
       isShuttingDown: () => shuttingDown,
     });
     log = (line) => app.log.info(line);
