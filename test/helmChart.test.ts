@@ -205,7 +205,7 @@ test('bulk values: an Indexed Job, one shard per index via $(JOB_COMPLETION_INDE
   assert.equal(job.spec.backoffLimitPerIndex, 3);
   assert.equal(job.spec.maxFailedIndexes, 4);
   assert.equal(job.spec.backoffLimit, undefined, 'per-index retries replace the Job-wide backoffLimit');
-  assert.deepEqual(job.spec.podFailurePolicy.rules[0], { action: 'FailIndex', onExitCodes: { containerName: 'annotate', operator: 'In', values: [2] } });
+  assert.deepEqual(job.spec.podFailurePolicy.rules[0], { action: 'FailIndex', onExitCodes: { containerName: 'annotate', operator: 'In', values: [1, 2] } });
   const pod = job.spec.template.spec;
   assert.equal(pod.restartPolicy, 'Never');
   const c = pod.containers[0];
