@@ -1,6 +1,8 @@
 /**
  * One full pipeline run in its own process (so its peak RSS is its own), for bench/engine.ts:
  * node dist/bench/pipelineRun.js FASTA WORKERS OUT_BED [MODEL] [THREADS] → one JSON line on stdout.
+ * With BENCH_TRACKS=1 it also writes OUT_BED.bedgraph and the bigWigs OUT_BED.<label>.bw, as
+ * `predict --bedgraph --bigwig-out` and `annotate` do.
  */
 import { performance } from 'node:perf_hooks';
 import { InferenceEngine } from '../src/inference/engine.js';
@@ -18,7 +20,8 @@ await engine.warmUp(model);
 const warm = { ...engine.stats };
 const elu0 = performance.eventLoopUtilization();
 const cpu0 = process.cpuUsage();
-const summary = await runPrediction(engine, model, input, { bed: outBed });
+const tracks = process.env.BENCH_TRACKS === '1' ? { bedGraph: `${outBed}.bedgraph`, bigWig: outBed } : {};
+const summary = await runPrediction(engine, model, input, { bed: outBed, ...tracks });
 const mainBusy = performance.eventLoopUtilization(elu0).utilization;
 const cpu = process.cpuUsage(cpu0);
 const utilization = engine.utilization;

@@ -14,6 +14,13 @@ export interface SegmentGeometry {
   segmentBins: Bins;
   /** Bins of context on each side of the core. */
   contextBins: Bins;
+  /**
+   * Bins of padding kept between short contigs packed side by side into one model input
+   * (src/segmenting/contigPacker.ts): the model's declared receptive field, in whole bins.
+   * Absent when the model declares none, or one wider than its context, or blends: such a
+   * model sees one contig per input, as before.
+   */
+  packGapBins?: Bins;
 }
 
 /** Total bases of a genome's chromosomes. */

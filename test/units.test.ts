@@ -76,10 +76,11 @@ test('ChromosomeStitcher crop keeps cores; blend weights overlapping windows; ga
   const segs = planSegments(chrom, G);
   const bins = G.segmentBins + 2 * G.contextBins;
   // Each segment predicts its own index everywhere in its window.
-  const out = (k: number) => ({ probs: new Float32Array(bins).fill(k + 1), bins, gapBins: new Uint8Array(G.segmentBins) });
+  const out = (k: number) => ({ probs: new Float32Array(bins).fill(k + 1), bins, gapBins: new Uint8Array(bins) });
   const crop = new ChromosomeStitcher(chrom, ['x'], G, 'crop', 2);
   crop.add(segs[1]!, out(1));
-  crop.add(segs[0]!, { ...out(0), gapBins: Uint8Array.from([0, 1, 0, 0, 0, 0, 0, 0, 0, 0]) });
+  // Gap bins cover the whole input window: core bin 1 is window bin 3 (after 2 context bins).
+  crop.add(segs[0]!, { ...out(0), gapBins: Uint8Array.from([1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) });
   assert.deepEqual([...crop.finish().probs[0]!], [1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
 
   const blend = new ChromosomeStitcher(chrom, ['x'], G, 'blend', 2);

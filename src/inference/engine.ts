@@ -40,7 +40,7 @@ export interface SegmentOutput {
   bins: number;
   /** Range head, [3, bins], when the model has one. */
   ranges?: Float32Array;
-  /** Sequence models: 1 for each core bin without any A/C/G/T base. */
+  /** Sequence models: 1 for each input bin (context included) without any A/C/G/T base. */
   gapBins?: Uint8Array;
 }
 
@@ -160,8 +160,6 @@ export class InferenceEngine {
         count,
         inputBp,
         binBp: geometry.binBp,
-        contextBins: geometry.contextBins,
-        segmentBins: geometry.segmentBins,
       };
     } else {
       const tracks = manifest.input.tracks.length;
@@ -191,7 +189,7 @@ export class InferenceEngine {
       probs: result.probs.subarray(k * per, (k + 1) * per),
       bins: result.bins,
       ranges: result.ranges?.subarray(k * 3 * result.bins, (k + 1) * 3 * result.bins),
-      gapBins: result.gapBins?.subarray(k * geometry.segmentBins, (k + 1) * geometry.segmentBins),
+      gapBins: result.gapBins?.subarray(k * inputBins, (k + 1) * inputBins),
     }));
   }
 

@@ -25,9 +25,6 @@ export interface SequenceBatchTask {
   count: number;
   inputBp: number;
   binBp: number;
-  /** Bins of left context and of core per segment: gaps are marked in the core. */
-  contextBins: number;
-  segmentBins: number;
 }
 
 export interface TrackBatchTask {
@@ -53,7 +50,7 @@ export interface BatchResult {
   bins: number;
   /** Range head, [count, 3, bins], when the model has one. */
   ranges?: Float32Array;
-  /** Sequence models: 1 for each core bin without any A/C/G/T base, [count, segmentBins]. */
+  /** Sequence models: 1 for each input bin without any A/C/G/T base, [count, inputBp / binBp]. */
   gapBins?: Uint8Array;
   /** The task's input buffer (bases or values), handed back for reuse. */
   input: ArrayBuffer;

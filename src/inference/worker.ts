@@ -66,11 +66,11 @@ async function runOne(task: BatchTask) {
   let gapBins: Uint8Array | undefined;
   const { count } = task;
   if (task.kind === 'sequence') {
-    const { inputBp, segmentBins, binBp } = task;
-    gapBins = new Uint8Array(count * segmentBins);
-    for (let k = 0; k < count; k++) {
-      markGapBins(task.bases.subarray(k * inputBp, (k + 1) * inputBp), task.contextBins * binBp, segmentBins, binBp, gapBins, k * segmentBins);
-    }
+    // Over the whole input, not only the core: packed contigs sit anywhere in it.
+    const { inputBp, binBp } = task;
+    const inputBins = inputBp / binBp;
+    gapBins = new Uint8Array(count * inputBins);
+    for (let k = 0; k < count; k++) markGapBins(task.bases.subarray(k * inputBp, (k + 1) * inputBp), 0, inputBins, binBp, gapBins, k * inputBins);
     input = sequenceInput(task, task.bases);
   } else {
     input = new ort.Tensor('float32', task.values, [task.count, task.tracks, task.inputBins]);

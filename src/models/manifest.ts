@@ -43,6 +43,12 @@ export interface SequenceInput {
    * whole bins), so bin i of the reverse pass is bin n − 1 − i of the forward one.
    */
   reverse_complement_average?: boolean;
+  /**
+   * How far beyond a bin's own bases its output may depend on input (bp). Declared by models
+   * whose output is local (convolutions, not attention over the whole input): within it, short
+   * contigs can share one input with exactly the output each would get alone.
+   */
+  receptive_field_bp?: Bp;
 }
 
 export interface TracksInput {
@@ -52,6 +58,8 @@ export interface TracksInput {
   bin_bp: Bp;
   segment_bins: Bins;
   context_bins: Bins;
+  /** As SequenceInput.receptive_field_bp, in bins. */
+  receptive_field_bins?: Bins;
   tracks: TrackSpec[];
 }
 
@@ -105,11 +113,17 @@ export interface Manifest {
   test: ModelTest;
 }
 
-export function segmentGeometry(input: ModelInput): SegmentGeometry {
-  if (input.kind === 'sequence') {
-    return { binBp: input.bin_bp, segmentBins: input.segment_bp / input.bin_bp, contextBins: input.context_bp / input.bin_bp };
-  }
-  return { binBp: input.bin_bp, segmentBins: input.segment_bins, contextBins: input.context_bins };
+export function segmentGeometry(manifest: Pick<Manifest, 'input' | 'postprocess'>): SegmentGeometry {
+  const { input } = manifest;
+  const g: SegmentGeometry =
+    input.kind === 'sequence'
+      ? { binBp: input.bin_bp, segmentBins: input.segment_bp / input.bin_bp, contextBins: input.context_bp / input.bin_bp }
+      : { binBp: input.bin_bp, segmentBins: input.segment_bins, contextBins: input.context_bins };
+  const reachBins = input.kind === 'sequence' ? input.receptive_field_bp !== undefined ? Math.ceil(input.receptive_field_bp / input.bin_bp) : undefined : input.receptive_field_bins;
+  // Packing is exact only where cropping is (a receptive field inside the context); a blended
+  // output is a weighted mean over overlapping inputs, which a packed contig does not have.
+  if (reachBins !== undefined && reachBins <= g.contextBins && manifest.postprocess.stitch === 'crop') g.packGapBins = reachBins;
+  return g;
 }
 
 /** Validates parsed model.json content; every problem is reported with its field path. */
@@ -139,11 +153,13 @@ export function parseManifest(raw: unknown, where: string): Manifest {
     const ctx = v.nonNegativeInt(input, 'context_bp', 'input.');
     if (binBp && seg && seg % binBp !== 0) problems.push('input.segment_bp must be a multiple of input.bin_bp');
     if (binBp && ctx !== undefined && ctx % binBp !== 0) problems.push('input.context_bp must be a multiple of input.bin_bp');
+    v.optionalNonNegativeInt(input, 'receptive_field_bp', 'input.');
     const rc = input?.reverse_complement_average;
     if (rc !== undefined && typeof rc !== 'boolean') problems.push('input.reverse_complement_average must be a boolean');
   } else if (kind === 'tracks') {
     v.positiveInt(input, 'segment_bins', 'input.');
     v.nonNegativeInt(input, 'context_bins', 'input.');
+    v.optionalNonNegativeInt(input, 'receptive_field_bins', 'input.');
     const tracks = v.array(input, 'tracks', 'input.');
     if (tracks?.length === 0) problems.push('input.tracks must not be empty');
     tracks?.forEach((t, i) => {
@@ -240,6 +256,9 @@ class Checker {
   }
   nonNegativeInt(o: Obj, key: string, prefix = ''): number | undefined {
     return this.field<number>(o, key, prefix, (x) => Number.isInteger(x) && (x as number) >= 0, 'a non-negative integer');
+  }
+  optionalNonNegativeInt(o: Obj, key: string, prefix = ''): number | undefined {
+    return o?.[key] === undefined ? undefined : this.nonNegativeInt(o, key, prefix);
   }
   array(o: Obj, key: string, prefix = ''): unknown[] | undefined {
     return this.field<unknown[]>(o, key, prefix, Array.isArray, 'an array');

@@ -106,7 +106,7 @@ export class ModelRepository {
       );
     }
     await runModelTest(manifest, onnxPath, key);
-    return { key, manifest, onnxPath, geometry: segmentGeometry(manifest.input) };
+    return { key, manifest, onnxPath, geometry: segmentGeometry(manifest) };
   }
 }
 

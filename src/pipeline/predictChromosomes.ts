@@ -4,7 +4,9 @@ import type { LoadedModel } from '../models/repository.js';
 import { N_BYTE } from '../encoding/onehot.js';
 import { normalizeTrack } from '../encoding/trackNormalization.js';
 import { planSegments, type Segment } from '../segmenting/segmenter.js';
+import { ContigPacker, isPackable, type InputWindow } from '../segmenting/contigPacker.js';
 import { ChromosomeStitcher, type StitchedChromosome } from '../stitching/chromosomeStitcher.js';
+import { ChromosomeTask } from './chromosomeTask.js';
 import { GenomeinferError } from '../errors.js';
 import type { GenomeInput } from './genomeInput.js';
 import type { ChromosomeFeatures } from '../features/featureComputer.js';
@@ -64,55 +66,83 @@ export async function* predictChromosomes(
     ? engine.features.chromosomes(input.fastaPaths, chromosomes, model.geometry.binBp, input.computedTracks)[Symbol.asyncIterator]()
     : undefined;
 
+  const { manifest } = model;
+  const packer = model.geometry.packGapBins !== undefined ? new ContigPacker(model.geometry) : undefined;
+  /** Contigs placed in the packer's open input, with what reading them needs. */
+  let packed = new Map<Segment, Placed>();
+  /** Chromosomes whose segments are not all stitched yet. */
+  const unfinished = new Set<ChromosomeTask>();
+
+  /** Reads one model input and sends it off; each of its segments is stitched into its chromosome when it returns. */
+  const runWindow = async (placed: Placed[]) => {
+    if (stopped || options.signal?.aborted) throw cancelled();
+    await engine.slots.acquire();
+    let windowInput: SegmentInput;
+    try {
+      windowInput = await readWindow(engine, model, input, placed);
+    } catch (err) {
+      engine.slots.release();
+      throw err;
+    }
+    const inferred = engine
+      .run(model, windowInput)
+      .then(
+        (out) => {
+          for (const p of placed) p.task.stitch(p.segment, out);
+        },
+        (err: unknown) => {
+          for (const p of placed) p.task.fail(err);
+        },
+      )
+      .finally(() => engine.slots.release());
+    // Failures reach the consumer through each chromosome's task; this is observed there.
+    inferred.catch(() => undefined);
+  };
+  const runPacked = async (window: InputWindow | undefined) => {
+    if (!window) return;
+    const placed = window.segments.map((s) => packed.get(s)!);
+    packed = new Map();
+    await runWindow(placed);
+  };
+
   const produce = async () => {
     for (const chrom of chromosomes) {
       const computed = featureStream ? (await featureStream.next()).value as ChromosomeFeatures : undefined;
-      const segments = planSegments(chrom, model.geometry);
-      const { manifest } = model;
-      const stitcher = new ChromosomeStitcher(chrom, manifest.labels, model.geometry, manifest.postprocess.stitch, segments.length, manifest.output.ranges !== undefined);
-      const pending: Promise<void>[] = [];
-      let stitchMs = 0;
-      for (const segment of segments) {
-        if (stopped || options.signal?.aborted) throw cancelled();
-        await engine.slots.acquire();
-        let segmentInput: SegmentInput;
-        try {
-          segmentInput = await readSegment(engine, model, input, chrom, segment, computed);
-        } catch (err) {
-          engine.slots.release();
-          throw err;
-        }
-        const inferred = engine
-          .run(model, segmentInput)
-          .then((out) => {
-            const t0 = performance.now();
-            stitcher.add(segment, out);
-            stitchMs += performance.now() - t0;
-            basesDone += segment.coreEnd - segment.coreStart;
-            options.onProgress?.({ basesDone, basesTotal, chrom: chrom.name });
-          })
-          .finally(() => engine.slots.release());
-        // Observed through Promise.all below, in order; until then (or when the run stops
-        // before this chromosome is complete) a failed batch, such as one whose worker died,
-        // must not be an unhandled rejection, which would kill the process.
-        inferred.catch(() => undefined);
-        pending.push(inferred);
+      if (packer && isPackable(chrom, model.geometry)) {
+        const task = startChromosome(chrom, 1);
+        const { segment, closed } = packer.add(chrom);
+        await runPacked(closed);
+        packed.set(segment, { chrom, segment, computed, task });
+        continue;
       }
-      const done = Promise.all(pending).then(() => {
-        const t0 = performance.now();
-        const stitched = stitcher.finish();
-        stitchMs += performance.now() - t0;
-        options.onChromosome?.({ chrom: chrom.name, bases: chrom.length, segments: segments.length, stitchMs });
-        return stitched;
-      });
-      done.catch(() => undefined); // observed by the consumer, in order
-      finished.push(done);
-      bump();
+      // A chromosome of its own: what is packed so far goes first, so results stay in order.
+      if (packer) await runPacked(packer.flush());
+      const segments = planSegments(chrom, model.geometry);
+      const task = startChromosome(chrom, segments.length);
+      for (const segment of segments) await runWindow([{ chrom, segment, computed, task }]);
     }
+    if (packer) await runPacked(packer.flush());
+  };
+  /** A chromosome's task, queued for the consumer in FASTA order. */
+  const startChromosome = (chrom: Chromosome, segments: number) => {
+    const stitcher = new ChromosomeStitcher(chrom, manifest.labels, model.geometry, manifest.postprocess.stitch, segments, manifest.output.ranges !== undefined);
+    const task = new ChromosomeTask(chrom, stitcher, progress, options.onChromosome);
+    unfinished.add(task);
+    finished.push(task.done);
+    bump();
+    return task;
+  };
+  const progress = (task: ChromosomeTask, bases: Bp) => {
+    basesDone += bases;
+    options.onProgress?.({ basesDone, basesTotal, chrom: task.chrom.name });
+    if (task.complete) unfinished.delete(task);
   };
   const producing = produce()
     .catch((err) => {
       produceError = err;
+      // Chromosomes whose inputs were never sent (a packed input still open, a chromosome cut
+      // off half-way) would otherwise never settle.
+      for (const task of unfinished) task.fail(err);
     })
     .finally(async () => {
       await featureStream?.return?.(undefined);
@@ -140,38 +170,54 @@ function cancelled(): GenomeinferError {
   return new GenomeinferError('cancelled', 'cancelled', 'prediction cancelled');
 }
 
-/** Builds one segment's model input; positions outside the chromosome are padding. */
-async function readSegment(
-  engine: InferenceEngine,
-  model: LoadedModel,
-  input: GenomeInput,
-  chrom: Chromosome,
-  seg: Segment,
-  computed: ChromosomeFeatures | undefined,
-): Promise<SegmentInput> {
-  const from = Math.max(0, seg.inputStart);
-  const to = Math.min(chrom.length, seg.inputEnd);
+/** A segment on its way into a model input, with what reading it needs and where its output goes. */
+interface Placed {
+  chrom: Chromosome;
+  segment: Segment;
+  /** The chromosome's computed feature tracks (track models with computed tracks). */
+  computed: ChromosomeFeatures | undefined;
+  task: ChromosomeTask;
+}
+
+/**
+ * Builds one model input from its segments (one, or several packed short contigs, in input
+ * order); every position no segment's chromosome covers is padding.
+ */
+async function readWindow(engine: InferenceEngine, model: LoadedModel, input: GenomeInput, placed: Placed[]): Promise<SegmentInput> {
   const { manifest, geometry } = model;
+  const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
   if (manifest.input.kind === 'sequence') {
-    const bases = engine.segmentBases(seg.inputEnd - seg.inputStart);
-    await input.fasta.read(chrom.name, from, to, bases, from - seg.inputStart);
-    // Padding after the read: the reader may use the space past `to` while reading.
-    if (from > seg.inputStart) bases.fill(N_BYTE, 0, from - seg.inputStart);
-    if (to < seg.inputEnd) bases.fill(N_BYTE, to - seg.inputStart);
+    const inputBp = inputBins * geometry.binBp;
+    const bases = engine.segmentBases(inputBp);
+    let written = 0; // bases[0, written) are final
+    for (const { chrom, segment: seg } of placed) {
+      const from = Math.max(0, seg.inputStart);
+      const to = Math.min(chrom.length, seg.inputEnd);
+      const at = from - seg.inputStart;
+      // Padding before the read: the reader may use the space past `to` while reading, which
+      // the next segment's read (or the final padding) overwrites.
+      bases.fill(N_BYTE, written, at);
+      await input.fasta.read(chrom.name, from, to, bases, at);
+      written = to - seg.inputStart;
+    }
+    bases.fill(N_BYTE, written);
     return { kind: 'sequence', bases };
   }
-  const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
+  // Bins outside the chromosomes stay 0 in normalized space: what zero padding would feed.
   const values = engine.segmentValues(manifest.input.tracks.length * inputBins).fill(0);
-  // Bins outside the chromosome stay 0 in normalized space: what zero padding would feed.
-  const firstInside = Math.max(0, -Math.floor(seg.inputStart / geometry.binBp));
-  const insideBins = Math.ceil((to - seg.inputStart) / geometry.binBp) - firstInside;
-  const firstChromBin = seg.firstBin - geometry.contextBins + firstInside;
-  for (const [t, spec] of manifest.input.tracks.entries()) {
-    const track = input.tracks.get(spec.name);
-    const means = track
-      ? await track.binMeans(chrom.name, seg.inputStart + firstInside * geometry.binBp, seg.inputStart + (firstInside + insideBins) * geometry.binBp, geometry.binBp)
-      : computed!.features.get(spec.name)!.slice(firstChromBin, firstChromBin + insideBins);
-    values.set(normalizeTrack(means, spec.normalization), t * inputBins + firstInside);
+  for (const { chrom, segment: seg, computed } of placed) {
+    const to = Math.min(chrom.length, seg.inputEnd);
+    const firstInside = Math.max(0, -Math.floor(seg.inputStart / geometry.binBp));
+    const insideBins = Math.ceil((to - seg.inputStart) / geometry.binBp) - firstInside;
+    // The chromosome bin at the input's first bin (negative where the input starts before it).
+    const firstChromBin = seg.inputStart / geometry.binBp + firstInside;
+    for (const [t, spec] of manifest.input.tracks.entries()) {
+      const track = input.tracks.get(spec.name);
+      const means = track
+        ? await track.binMeans(chrom.name, seg.inputStart + firstInside * geometry.binBp, seg.inputStart + (firstInside + insideBins) * geometry.binBp, geometry.binBp)
+        : computed!.features.get(spec.name)!.slice(firstChromBin, firstChromBin + insideBins);
+      values.set(normalizeTrack(means, spec.normalization), t * inputBins + firstInside);
+    }
   }
   return { kind: 'tracks', values };
 }

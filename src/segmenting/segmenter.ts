@@ -7,6 +7,8 @@ import { binCount } from '../genome.js';
  * input has the same length (segment + 2 × context), so batches have one shape:
  * positions outside [0, chromosome length) are padding (N for sequence, 0 for tracks),
  * which is exactly what a single zero-padded pass over the whole chromosome would see.
+ * A short contig packed with others (contigPacker.ts) is a segment whose core is the whole
+ * contig, placed `coreOffsetBins` into an input it shares.
  */
 export interface Segment {
   chrom: string;
@@ -15,7 +17,7 @@ export interface Segment {
   coreStart: Bp;
   /** Clipped to the chromosome's end. */
   coreEnd: Bp;
-  /** coreStart − context; may be negative at the chromosome's start. */
+  /** Chromosome coordinate of the input's first position: coreStart − context; may be negative at the chromosome's start. */
   inputStart: Bp;
   /** inputStart + (segment + 2 × context) bins; may pass the chromosome's end. */
   inputEnd: Bp;
@@ -23,6 +25,11 @@ export interface Segment {
   firstBin: Bins;
   /** Core bins inside the chromosome (the last segment's may be fewer than segmentBins). */
   coreBins: Bins;
+}
+
+/** Where the segment's core starts within its model input, in bins. */
+export function coreOffsetBins(segment: Segment, binBp: Bp): Bins {
+  return (segment.coreStart - segment.inputStart) / binBp;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Bins, Chromosome, SegmentGeometry } from '../genome.js';
 import { binCount } from '../genome.js';
 import type { SegmentOutput } from '../inference/engine.js';
-import type { Segment } from '../segmenting/segmenter.js';
+import { coreOffsetBins, type Segment } from '../segmenting/segmenter.js';
 
 /** Per-bin probabilities of one chromosome, one array per label. */
 export interface StitchedChromosome {
@@ -59,26 +59,29 @@ export class ChromosomeStitcher {
 
   add(segment: Segment, out: SegmentOutput): void {
     if (this.mode === 'blend') {
-      const first = segment.firstBin - this.geometry.contextBins;
+      const first = segment.firstBin - coreOffsetBins(segment, this.geometry.binBp);
       for (let i = Math.max(0, -first); i < out.bins && first + i < this.nBins; i++) this.weights![first + i] += blendWeight(i, out.bins);
     }
     this.place(this.probs, out.probs, segment, out.bins);
     if (this.ranges && out.ranges) this.place(this.ranges, out.ranges, segment, out.bins);
-    if (out.gapBins) this.gap.set(out.gapBins.subarray(0, segment.coreBins), segment.firstBin);
+    if (out.gapBins) {
+      const core = coreOffsetBins(segment, this.geometry.binBp);
+      this.gap.set(out.gapBins.subarray(core, core + segment.coreBins), segment.firstBin);
+    }
     this.remaining--;
   }
 
-  /** Channel c of `source` ([channels, bins] over the segment's window) into target[c]. */
+  /** Channel c of `source` ([channels, bins] over the segment's input) into target[c]. */
   private place(target: Float32Array[], source: Float32Array, segment: Segment, bins: number): void {
-    const { contextBins } = this.geometry;
+    const core = coreOffsetBins(segment, this.geometry.binBp);
     if (this.mode === 'crop') {
       for (const [c, t] of target.entries()) {
-        const from = c * bins + contextBins;
+        const from = c * bins + core;
         t.set(source.subarray(from, from + segment.coreBins), segment.firstBin);
       }
       return;
     }
-    const first = segment.firstBin - contextBins;
+    const first = segment.firstBin - core;
     for (const [c, t] of target.entries()) {
       for (let i = Math.max(0, -first); i < bins && first + i < this.nBins; i++) t[first + i] += blendWeight(i, bins) * source[c * bins + i]!;
     }
