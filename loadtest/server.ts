@@ -21,11 +21,12 @@ export async function startServer(args: string[]): Promise<LoadServer> {
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = once(child, 'exit');
-  const deadline = Date.now() + 60_000;
+  // Every bundled model is loaded, tested and warmed on each worker before /readyz is 200.
+  const deadline = Date.now() + 300_000;
   let url: string | undefined;
   while (!url || (await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
     if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`server not ready in 60 s: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`server not ready in 300 s: ${stderr}`);
     url ??= /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -18,6 +18,11 @@ export interface EngineOptions {
   probeModelPath: string;
   maxBatch?: number;
   maxWaitMs?: number;
+  /**
+   * Keep ONNX Runtime's CPU memory arena (default false). The arena never gives memory back:
+   * every session holds its largest batch's tensors for the life of the process.
+   */
+  cpuMemArena?: boolean;
   log?: (line: string) => void;
   /** Called on the main thread after every batch with the worker's timings (the server's metrics). */
   onBatch?: (batch: BatchStats) => void;
@@ -69,6 +74,7 @@ export class InferenceEngine {
   private readonly batchers = new Map<string, Batcher<SegmentInput, SegmentOutput>>();
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
+  private readonly cpuMemArena: boolean;
   /** Batches handed to the pool and not yet returned. */
   private running = 0;
   /** Segment and batch input buffers, reused (see BufferPool). */
@@ -83,6 +89,7 @@ export class InferenceEngine {
     this.threadsPerWorker = Math.max(1, options.threadsPerWorker ?? Math.floor(cores / this.workers));
     this.maxBatch = Math.max(1, options.maxBatch ?? 8);
     this.maxWaitMs = options.maxWaitMs ?? 5;
+    this.cpuMemArena = options.cpuMemArena ?? false;
     this.onBatch = options.onBatch;
     // Enough segments in flight to keep every worker busy with one batch queued behind it.
     this.slots = new Slots(this.workers * this.maxBatch * 2);
@@ -139,6 +146,7 @@ export class InferenceEngine {
       onnxPath: model.onnxPath,
       provider: this.provider,
       intraOpThreads: this.threadsPerWorker,
+      cpuMemArena: this.cpuMemArena,
       inputName: manifest.input.tensor,
       outputName: manifest.output.probabilities,
       rangesName: manifest.output.ranges,

@@ -7,6 +7,8 @@ export interface SessionSpec {
   onnxPath: string;
   provider: Provider;
   intraOpThreads: number;
+  /** ONNX Runtime's CPU memory arena (EngineOptions.cpuMemArena). */
+  cpuMemArena: boolean;
   inputName: string;
   outputName: string;
   /** Optional range-head output, [count, 3, bins]. */
