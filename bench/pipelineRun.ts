@@ -2,8 +2,8 @@
  * One full pipeline run in its own process (so its peak RSS is its own), for bench/engine.ts:
  * node dist/bench/pipelineRun.js FASTA WORKERS OUT_BED [MODEL] [THREADS] → one JSON line on stdout.
  * With BENCH_TRACKS=1 it also writes OUT_BED.bedgraph and the bigWigs OUT_BED.<label>.bw, as
- * `predict --bedgraph --bigwig-out` and `annotate` do. BENCH_CPU_ARENA=1 keeps ONNX Runtime's
- * CPU memory arena (the engine's setting before issue 13), for side-by-side runs.
+ * `predict --bedgraph --bigwig-out` and `annotate` do. BENCH_CPU_ARENA=0 turns ONNX Runtime's
+ * CPU memory arena off (EngineOptions.cpuMemArena), for side-by-side runs.
  */
 import { performance } from 'node:perf_hooks';
 import { InferenceEngine } from '../src/inference/engine.js';
@@ -15,7 +15,7 @@ import { peakRssMb } from './peakRss.js';
 const [fasta, workers, outBed, modelRef = 'example-cpg', threads] = process.argv.slice(2) as [string, string, string, string?, string?];
 const model = await new ModelRepository().load(modelRef);
 const input = await openGenomeInput({ fasta }, model);
-const engine = await InferenceEngine.create({ workers: Number(workers), device: 'cpu', probeModelPath: model.onnxPath, threadsPerWorker: threads ? Number(threads) : undefined, maxBatch: Number(process.env.BENCH_MAX_BATCH ?? 8), cpuMemArena: process.env.BENCH_CPU_ARENA === '1' });
+const engine = await InferenceEngine.create({ workers: Number(workers), device: 'cpu', probeModelPath: model.onnxPath, threadsPerWorker: threads ? Number(threads) : undefined, maxBatch: Number(process.env.BENCH_MAX_BATCH ?? 8), cpuMemArena: process.env.BENCH_CPU_ARENA !== '0' });
 // Session creation is start-up, not throughput.
 await engine.warmUp(model);
 const warm = { ...engine.stats };

@@ -19,8 +19,10 @@ export interface EngineOptions {
   maxBatch?: number;
   maxWaitMs?: number;
   /**
-   * Keep ONNX Runtime's CPU memory arena (default false). The arena never gives memory back:
-   * every session holds its largest batch's tensors for the life of the process.
+   * ONNX Runtime's CPU memory arena (default true). It never gives memory back: every session
+   * holds its largest batch's tensors for the life of the process (3.66 GB idle with every
+   * bundled model warm on 2 workers; 369 MB without it). Without it, every batch allocates
+   * afresh: measured side by side, example-cpg ran 2.5× and histone 1.6× slower, so it stays on.
    */
   cpuMemArena?: boolean;
   log?: (line: string) => void;
@@ -89,7 +91,7 @@ export class InferenceEngine {
     this.threadsPerWorker = Math.max(1, options.threadsPerWorker ?? Math.floor(cores / this.workers));
     this.maxBatch = Math.max(1, options.maxBatch ?? 8);
     this.maxWaitMs = options.maxWaitMs ?? 5;
-    this.cpuMemArena = options.cpuMemArena ?? false;
+    this.cpuMemArena = options.cpuMemArena ?? true;
     this.onBatch = options.onBatch;
     // Enough segments in flight to keep every worker busy with one batch queued behind it.
     this.slots = new Slots(this.workers * this.maxBatch * 2);

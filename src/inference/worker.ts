@@ -23,8 +23,7 @@ function session(spec: SessionSpec): Promise<ort.InferenceSession> {
       intraOpNumThreads: spec.intraOpThreads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
-      // ORT's CPU arena keeps every session's peak batch memory for good (3.7 GB idle with
-      // the bundled models warmed on 2 workers); without it, freed tensors go back to malloc.
+      // See EngineOptions.cpuMemArena: on for throughput, at the cost of idle memory.
       enableCpuMemArena: spec.cpuMemArena,
     });
     sessions.set(key, s);
