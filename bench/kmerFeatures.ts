@@ -13,6 +13,7 @@ import { KmerWorkspace } from '../src/features/kmerCounts.js';
 import { chromosomeFeatures } from '../src/features/kmerFeatures.js';
 import { IndexedFastaSource } from '../src/readers/fastaSource.js';
 import { ReferenceKmerWorkspace, referenceChromosomeFeatures } from './kmerFeaturesReference.js';
+import { peakRssMb } from './peakRss.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SEED = process.env.BENCH_SEED ?? '7';
@@ -40,7 +41,8 @@ const refWs = new ReferenceKmerWorkspace();
 if (process.argv[2] === '--child') {
   const { bases } = await readChromosome();
   runImpl(process.argv[3] as Impl, bases);
-  console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  // VmHWM, not getrusage: a child's maxrss starts at its parent's, which holds both workspaces.
+  console.log(JSON.stringify({ maxRssMb: peakRssMb() }));
   process.exit(0);
 }
 

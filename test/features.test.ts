@@ -172,3 +172,28 @@ test('feature workers hand typed input errors back typed (a bad base in the FAST
     await computer.close();
   }
 });
+
+test('FeatureComputer starts the largest chromosome first but yields in FASTA order, with and without the family step', async () => {
+  const fasta = join(tmp.dir, 'ascending.fa');
+  const lengths = { chrS: 20_000, chrM: 52_500, chrL: 90_000, chrT: 20_000 };
+  const seqs = Object.entries(lengths).map(([name, length], i) => [name, repeatRichChromosome(40 + i, length)] as const);
+  writeFileSync(fasta, seqs.map(([name, s]) => `>${name}\n${s.match(/.{1,60}/g)!.join('\n')}\n`).join(''));
+  sh('samtools', ['faidx', fasta]);
+  const chromosomes = Object.entries(lengths).map(([name, length]) => ({ name, length }));
+  for (const names of [FEATURE_NAMES, ALL_FEATURE_NAMES]) {
+    const runs = [];
+    for (const workers of [1, 2, 3]) {
+      const computer = new FeatureComputer(workers);
+      try {
+        const got: { name: string; values: number[][] }[] = [];
+        for await (const c of computer.chromosomes({ fasta }, chromosomes, 1000, names)) got.push({ name: c.chrom.name, values: names.map((n) => [...c.features.get(n)!]) });
+        runs.push(got);
+      } finally {
+        await computer.close();
+      }
+    }
+    assert.deepEqual(runs[0]!.map((c) => c.name), Object.keys(lengths));
+    assert.deepEqual(runs[1], runs[0]);
+    assert.deepEqual(runs[2], runs[0]);
+  }
+});

@@ -15,11 +15,12 @@ export interface ChromosomeFeatures {
 
 /**
  * Computes per-bin features chromosome by chromosome on worker threads, reading each
- * chromosome once. Each worker holds one chromosome and its workspaces (~20 bytes per base
- * for the k-mer features, 16 MB for the tandem scan), so at most `workers` chromosomes are in
- * flight; results are yielded in FASTA order. Without the family feature they stream as each
- * chromosome finishes; with it, every chromosome's scan is gathered first (a few arrays per
- * bin, not sequence) and the family step runs before the first is yielded.
+ * chromosome once. Each worker holds one chromosome and its workspaces (~14 bytes per base
+ * of the largest chromosome it has had: 13 for the k-mer features, 1 for the bases; 16 MB
+ * for the tandem scan), so at most `workers` chromosomes are in flight; results are yielded
+ * in FASTA order. Without the family feature they stream as soon as they are next in that
+ * order; with it, every chromosome's scan is gathered first (a few arrays per bin, not
+ * sequence) and the family step runs before the first is yielded.
  */
 export class FeatureComputer {
   private readonly pool: Piscina<FeatureTask, FeatureResult | { failure: FeatureFailure }>;
@@ -55,25 +56,47 @@ export class FeatureComputer {
     }
   }
 
+  /**
+   * Each chromosome's worker result, yielded in the order given. Chromosomes are started
+   * largest first: a worker's workspaces are sized by the first chromosome it gets in a call
+   * and then never regrow (a regrowth holds the old and the new workspace until GC, hundreds
+   * of MB), so the `workers` largest chromosomes set the memory; longest-first also balances
+   * the workers' loads. Chromosomes are started only while the consumer is waiting for one,
+   * at most `workers` at a time; results that finish early wait (a few arrays per bin).
+   */
   private async *scan(fasta: FastaPaths, chromosomes: readonly Chromosome[], binBp: Bp, sources: ComputedSource[]) {
-    const pending: Promise<{ chrom: Chromosome; result: FeatureResult }>[] = [];
-    let next = 0;
+    type Scanned = { chrom: Chromosome; result: FeatureResult };
+    const largestFirst = [...chromosomes.keys()].sort((a, b) => chromosomes[b]!.length - chromosomes[a]!.length || a - b);
+    const started = new Map<number, { scanned: Promise<Scanned>; settled: boolean }>();
+    const running = new Set<Promise<void>>();
+    let submitted = 0;
     const submit = () => {
-      const chrom = chromosomes[next++]!;
-      const p = this.pool.run({ fasta, chrom: chrom.name, binBp, sources }).then((result) => {
+      const index = largestFirst[submitted++]!;
+      const chrom = chromosomes[index]!;
+      const scanned = this.pool.run({ fasta, chrom: chrom.name, binBp, sources }).then((result) => {
         if ('failure' in result) throw typedError(result.failure);
         this.stats.chromosomes++;
         this.stats.ms += result.ms;
         return { chrom, result };
       });
-      p.catch(() => undefined); // observed in order below
-      pending.push(p);
+      const entry = { scanned, settled: false };
+      // Failures are observed in order below, when their chromosome's turn comes.
+      const settling: Promise<void> = scanned.then(noop, noop).then(() => {
+        entry.settled = true;
+        running.delete(settling);
+      });
+      running.add(settling);
+      started.set(index, entry);
     };
-    while (next < chromosomes.length && pending.length < this.workers) submit();
-    while (pending.length > 0) {
-      const done = await pending.shift()!;
-      if (next < chromosomes.length) submit();
-      yield done;
+    for (let index = 0; index < chromosomes.length; index++) {
+      for (;;) {
+        while (submitted < chromosomes.length && running.size < this.workers) submit();
+        if (started.get(index)?.settled) break;
+        await Promise.race(running);
+      }
+      const { scanned } = started.get(index)!;
+      started.delete(index);
+      yield await scanned;
     }
   }
 
@@ -81,6 +104,8 @@ export class FeatureComputer {
     await this.pool.destroy();
   }
 }
+
+function noop(): void {}
 
 /** The worker's typed error, rebuilt on this side of the thread boundary. */
 function typedError({ kind, code, message }: FeatureFailure): GenomeinferError {

@@ -2,7 +2,7 @@
  * Piscina worker computing one chromosome's features from the FASTA: the eight k-mer
  * features, the tandem-period features (with the sampled periodic 11-mers the family feature
  * needs) and the position, as asked. Reads the chromosome itself (no 40-Mb transfer), and keeps
- * its workspaces between tasks.
+ * its workspaces and read buffer between tasks.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { IndexedFastaSource, type FastaPaths } from '../readers/fastaSource.js';
@@ -41,6 +41,18 @@ export interface FeatureTask {
 const kmerWorkspace = new KmerWorkspace();
 let tandemWorkspace: TandemWorkspace | undefined;
 let source: { key: string; fasta: Promise<IndexedFastaSource> } | undefined;
+let readBuffer = new ArrayBuffer(0);
+
+/**
+ * Room for n bases, reused across chromosomes: with 1/16 spare for line ends (lines of ≥ 16
+ * bases) the FASTA reader reads in place, so a chromosome costs no fresh 40-MB arrays for
+ * the garbage collector to catch up with.
+ */
+function basesBuffer(n: number): Uint8Array<ArrayBuffer> {
+  const bytes = n + Math.ceil(n / 16) + 64;
+  if (readBuffer.byteLength < bytes) readBuffer = new ArrayBuffer(bytes);
+  return new Uint8Array(readBuffer, 0, n);
+}
 
 async function open(paths: FastaPaths): Promise<IndexedFastaSource> {
   const key = JSON.stringify(paths);
@@ -66,7 +78,7 @@ async function compute(task: FeatureTask) {
   const fasta = await open(task.fasta);
   const chrom = fasta.chromosome(task.chrom);
   if (!chrom) throw new Error(`${task.fasta.fasta} has no sequence ${task.chrom}`);
-  const bases = await fasta.read(chrom.name, 0, chrom.length);
+  const bases = await fasta.read(chrom.name, 0, chrom.length, basesBuffer(chrom.length));
   const features: Record<string, Float32Array> = {};
   let periodic: PeriodicKmers | undefined;
   if (task.sources.includes('kmer')) {

@@ -1,11 +1,14 @@
 import { ID_MASK, hashAllKmers } from './canonicalKmerHashes.js';
 import { HashGroupScratch, countHashGroups } from './kmerHashGroups.js';
 
+/** Workspace words per base: pairs (2), low halves then counts (1), a mark byte (¼). */
+const WORDS_PER_BASE = 3.25;
+
 /**
- * Reusable memory for counting one chromosome's k-mers: 20 bytes per base (five 32-bit words),
- * allocated once per worker and grown to the largest chromosome (fresh arrays per chromosome
- * and k cost page faults and GC, and would double the peak). Callers carve regions out of
- * `words`; see countAllKmers and kmerRepeatLevels for the layouts.
+ * Reusable memory for counting one chromosome's k-mers: 13 bytes per base, allocated once per
+ * worker and grown to the largest chromosome (fresh arrays per chromosome and k cost page
+ * faults and GC, and would double the peak). Callers carve regions out of `words`; see
+ * countAllKmers and kmerRepeatLevels for the layouts.
  */
 export class KmerWorkspace {
   private capacity = 0;
@@ -16,34 +19,42 @@ export class KmerWorkspace {
     if (n <= this.capacity) return;
     if (n > ID_MASK) throw new Error(`chromosome of ${n} bases: k-mer positions must fit in 31 bits`);
     this.capacity = n;
-    this.words = new Uint32Array(5 * n);
+    this.words = new Uint32Array(Math.ceil(WORDS_PER_BASE * n));
   }
 
-  /** One byte per base after the first 4n words (the hash-low region, free between levels). */
+  /** One byte per base after the first 3n words. */
   marks(n: number): Uint8Array {
-    return new Uint8Array(this.words.buffer, this.words.byteOffset + 16 * n, n);
+    return new Uint8Array(this.words.buffer, this.words.byteOffset + 12 * n, n);
   }
 }
 
+/** countAllKmers' result: views into the workspace, valid until its next use. */
+export interface SparseCounts {
+  /** For start p (length n − k + 1): count_k(p) where marks[p] is set, else garbage. */
+  counts: Uint32Array;
+  /**
+   * marks[p] = 1 where count_k(p) ≥ 2 (counts[p] is the count) or p's k-mer occurs once and
+   * is its own reverse complement (counts[p] = PALINDROME_FLAG | 1); 0 for the other starts
+   * (count 1, or invalid). Length n: the marks of the next, filtered k.
+   */
+  marks: Uint8Array;
+}
+
 /**
- * Sparse count_k for all start positions: a view of length n − k + 1 into the workspace
- * (words [0, n)) holding count_k(p) where it is ≥ 2, PALINDROME_FLAG | 1 for a k-mer that
- * occurs once and is its own reverse complement, and 0 otherwise (count 1, or invalid); see
- * kmerHashGroups. Valid until the workspace's next use.
- * Layout: pairs words [0, 2n), pairs spread into buckets [2n, 4n), low halves [4n, 5n).
+ * Counts every start position's canonical k-mer (see kmerHashGroups for what is recorded).
+ * Layout (words; n bases): pairs [0, 2n), low hashes and then counts [2n, 3n), marks one byte
+ * per base at [3n, 3.25n). The pairs' region is free again afterwards.
  */
-export function countAllKmers(bases: Uint8Array, k: number, ws: KmerWorkspace): Uint32Array {
+export function countAllKmers(bases: Uint8Array, k: number, ws: KmerWorkspace): SparseCounts {
   const n = bases.length;
   ws.ensure(n);
   const w = ws.words;
   const pairs = w.subarray(0, 2 * n);
-  const spread = w.subarray(2 * n, 4 * n);
-  const low = w.subarray(4 * n, 5 * n);
+  const low = w.subarray(2 * n, 3 * n);
+  const marks = ws.marks(n);
   const m = hashAllKmers(bases, k, pairs, low);
-  // The counts overwrite the pairs' region once they have been spread into buckets.
-  const counts = w.subarray(0, Math.max(0, n - k + 1));
-  countHashGroups(pairs, m, spread, low, counts, ws.groupScratch);
-  return counts;
+  countHashGroups(pairs, m, low, marks, ws.groupScratch);
+  return { counts: low.subarray(0, Math.max(0, n - k + 1)), marks };
 }
 
 /**
@@ -52,15 +63,15 @@ export function countAllKmers(bases: Uint8Array, k: number, ws: KmerWorkspace): 
  * into the workspace, valid until its next use.
  */
 export function kmerCounts(bases: Uint8Array, k: number, ws: KmerWorkspace): Uint32Array {
-  const counts = countAllKmers(bases, k, ws);
+  const { counts, marks } = countAllKmers(bases, k, ws);
   let run = 0;
   for (let i = 0; i < bases.length; i++) {
     const b = bases[i]! & 0xdf; // upper case
     run = b === 65 || b === 67 || b === 71 || b === 84 ? run + 1 : 0;
-    if (run >= k) {
-      const p = i - k + 1;
-      counts[p] = counts[p] === 0 ? 1 : counts[p]! & ID_MASK;
-    }
+    const p = i - k + 1;
+    if (p < 0) continue;
+    if (run < k) counts[p] = 0;
+    else counts[p] = marks[p] === 0 ? 1 : counts[p]! & ID_MASK;
   }
   return counts;
 }

@@ -2,28 +2,51 @@ import { ID_MASK, PALINDROME_FLAG } from './canonicalKmerHashes.js';
 
 /**
  * Counting equal 64-bit k-mer hashes: given [high hash, id] pairs (interleaved in one
- * Uint32Array) and the low halves in low[id], writes counts[id] = the number of pairs with the
- * same 64-bit hash where that is ≥ 2, PALINDROME_FLAG | 1 for a palindromic singleton
- * (the id's top bit), and leaves other singletons alone (saving a random write for each of
- * the ~97% unique k-mers).
+ * Uint32Array) and the low halves in low[id], finds for every id the number of pairs with the
+ * same 64-bit hash. Where that is ≥ 2 it overwrites low[id] with the count and sets
+ * counted[id] = 1; a palindromic singleton (the id's top bit) gets PALINDROME_FLAG | 1 the same
+ * way; other singletons keep counted[id] = 0 and their low hash (saving a random write for
+ * each of the ~97% unique k-mers). The counts reuse the low halves' memory: an id's low half is
+ * only read while its own group is counted, before its count is written.
  *
- * Grouping needs no full sort. One most-significant-digit scatter (over memory) splits the
- * pairs into buckets of ~16k that fit in L2 with a hash table on their other key bits, which
- * finds equal keys in one pass; only keys seen twice (true repeats) are gathered and counted. The old code did four 8-bit passes over the whole array plus a counting
- * pass, each missing cache on every access.
+ * Grouping needs no full sort. Most-significant-digit passes split the pairs into buckets of
+ * ~16k that fit in L2 with a hash table on their other key bits, which finds equal keys in
+ * one pass; only keys seen twice (true repeats) are gathered and counted. Over the whole
+ * array the split is in place (American flag sort: no second array, which would cost
+ * 8 bytes per k-mer); inside the cache it is a scatter into scratch (SCATTER_MAX_PAIRS).
  */
 
 const BUCKET_TARGET_PAIRS = 16384; // 128 KB of pairs, the same again in scratch: inside L2
 const SMALL_RANGE = 32; // buckets this small are insertion-sorted instead
+const MAX_KEY_BITS = 16; // buckets split on at most the top 16 bits of the high hash
+/**
+ * How the pairs are split. A range of up to 2^18 pairs (2 MB, in cache) is scattered into a
+ * scratch copy and its buckets are counted there: out of place, each pair's move is
+ * independent of the last. A larger range (a whole chromosome's pairs) is first split in
+ * place, DIGIT_BITS at a time, which saves the second array (8 bytes per k-mer) but is
+ * slower: each displaced pair decides the next slot, a chain of dependent loads at about
+ * 8 ns a pair even in cache. One 12-bit in-place pass over chr1's 43 M pairs took 1.2–1.5 s
+ * here (a cache and TLB miss per swap over 4,096 write heads), 8 bits then 4 about 1.0 s,
+ * and 8 bits then the in-cache scatter less again. The eight k-mer features of the twelve
+ * rice chromosomes took 9% more CPU than with one out-of-place scatter (19.8 s against
+ * 18.2 s, best of 5 each, same process), for 13 bytes per base instead of 20.
+ */
+const SCATTER_MAX_PAIRS = 1 << 18;
+const DIGIT_BITS = 8;
 
-/** Scratch grown to the largest bucket and kept (one per worker; tens of KB in practice). */
+/** Scratch grown to the largest bucket and kept (one per worker; ~2 MB in practice). */
 export class HashGroupScratch {
   table: Uint32Array = new Uint32Array(0);
   next: Uint32Array = new Uint32Array(0);
   repeated: Uint32Array = new Uint32Array(0);
   palindromes: Uint32Array = new Uint32Array(0);
   gathered: Uint32Array = new Uint32Array(0);
-  topOffsets: Uint32Array = new Uint32Array(0);
+  /** Per in-place split depth, each sub-bucket's end; and the next free slots while permuting. */
+  readonly bucketEnds: Uint32Array[] = [];
+  readonly bucketNext = new Uint32Array(1 << DIGIT_BITS);
+  /** The scattered copy of a range, and its buckets' ends. */
+  spread: Uint32Array = new Uint32Array(0);
+  spreadEnds: Uint32Array = new Uint32Array(0);
 }
 
 function grow(a: Uint32Array, words: number): Uint32Array {
@@ -31,37 +54,108 @@ function grow(a: Uint32Array, words: number): Uint32Array {
 }
 
 /**
- * Counts the first m pairs of `pairs` into `counts`, using `spread` (≥ 2m words) for the
- * buckets. `counts` may share memory with `pairs`: it is zeroed once the pairs are spread.
+ * Counts the first m pairs of `pairs` (which it reorders) into `low` and `counted` as above.
+ * `counted` needs one byte per id and is zeroed here; ids must be < low.length.
  */
-export function countHashGroups(pairs: Uint32Array, m: number, spread: Uint32Array, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
-  let topBits = 0;
-  while (topBits < 16 && m >>> topBits > BUCKET_TARGET_PAIRS) topBits++;
-  const shift = 32 - topBits;
-  const buckets = 1 << topBits;
-  scratch.topOffsets = grow(scratch.topOffsets, buckets + 1);
-  const offsets = scratch.topOffsets;
-  offsets.fill(0, 0, buckets + 1);
-  if (topBits === 0) {
-    offsets[0] = m; // bucket 0's end, as the scatter below leaves it
-    spread.set(pairs.subarray(0, 2 * m));
-  } else {
-    for (let j = 0; j < m; j++) offsets[(pairs[2 * j]! >>> shift) + 1]!++;
-    for (let b = 1; b <= buckets; b++) offsets[b] += offsets[b - 1]!;
-    // offsets[b] advances from bucket b's start to bucket b+1's.
-    for (let j = 0; j < m; j++) {
-      const key = pairs[2 * j]!;
-      const at = 2 * offsets[key >>> shift]!++;
-      spread[at] = key;
-      spread[at + 1] = pairs[2 * j + 1]!;
-    }
+export function countHashGroups(pairs: Uint32Array, m: number, low: Uint32Array, counted: Uint8Array, scratch: HashGroupScratch): void {
+  counted.fill(0);
+  splitAndCount(pairs, 0, m, 0, 0, low, counted, scratch);
+}
+
+/**
+ * Pairs [start, end) share their top `usedBits` key bits (split in place `depth` times so
+ * far): split further until buckets fit in L2, and count each. A bucket where one k-mer has
+ * many copies (a satellite's) may stay large at 16 bits; it is counted all the same.
+ */
+function splitAndCount(pairs: Uint32Array, start: number, end: number, usedBits: number, depth: number, low: Uint32Array, counted: Uint8Array, scratch: HashGroupScratch): void {
+  let bits = 0;
+  while (usedBits + bits < MAX_KEY_BITS && (end - start) >>> bits > BUCKET_TARGET_PAIRS) bits++;
+  if (bits === 0) {
+    countBucket(pairs, start, end, low, counted, scratch);
+    return;
   }
-  counts.fill(0);
-  let start = 0;
+  if (end - start <= SCATTER_MAX_PAIRS) {
+    scatterAndCount(pairs, start, end, 32 - usedBits - bits, bits, low, counted, scratch);
+    return;
+  }
+  bits = Math.min(bits, DIGIT_BITS);
+  const ends = (scratch.bucketEnds[depth] ??= new Uint32Array(1 << DIGIT_BITS));
+  permuteIntoBuckets(pairs, start, end, 32 - usedBits - bits, bits, ends, scratch.bucketNext);
+  let from = start;
+  for (let b = 0; b < 1 << bits; b++) {
+    const to = ends[b]!;
+    splitAndCount(pairs, from, to, usedBits + bits, depth + 1, low, counted, scratch);
+    from = to;
+  }
+}
+
+/** Copies pairs [start, end) into scratch.spread by bucket ((key >>> shift) & mask) and counts each bucket there. */
+function scatterAndCount(pairs: Uint32Array, start: number, end: number, shift: number, bits: number, low: Uint32Array, counted: Uint8Array, scratch: HashGroupScratch): void {
+  const buckets = 1 << bits;
+  const mask = buckets - 1;
+  scratch.spread = grow(scratch.spread, 2 * (end - start));
+  scratch.spreadEnds = grow(scratch.spreadEnds, buckets);
+  const spread = scratch.spread;
+  const next = scratch.spreadEnds; // each bucket's next free slot, which ends as its end
+  next.fill(0, 0, buckets);
+  for (let j = start; j < end; j++) next[(pairs[2 * j]! >>> shift) & mask]!++;
+  let sum = 0;
   for (let b = 0; b < buckets; b++) {
-    const end = offsets[b]!;
-    countBucket(spread, start, end, low, counts, scratch);
-    start = end;
+    const size = next[b]!;
+    next[b] = sum;
+    sum += size;
+  }
+  for (let j = start; j < end; j++) {
+    const key = pairs[2 * j]!;
+    const at = 2 * next[(key >>> shift) & mask]!++;
+    spread[at] = key;
+    spread[at + 1] = pairs[2 * j + 1]!;
+  }
+  let from = 0;
+  for (let b = 0; b < buckets; b++) {
+    const to = next[b]!;
+    countBucket(spread, from, to, low, counted, scratch);
+    from = to;
+  }
+}
+
+/**
+ * Reorders pairs [start, end) in place so that bucket b (the keys with (key >>> shift) & mask
+ * = b, mask = 2^bits − 1) is contiguous, buckets ascending, and writes each bucket's end (a
+ * pair index) to ends[b]. American flag sort's cycle leader: the first pair not yet placed in
+ * bucket b is swapped into its own bucket's next free slot, and the pair it displaces goes on
+ * the same way until one belongs to b; each pair is written once into its final slot. Order
+ * within a bucket does not matter to counting.
+ */
+function permuteIntoBuckets(pairs: Uint32Array, start: number, end: number, shift: number, bits: number, ends: Uint32Array, next: Uint32Array): void {
+  const buckets = 1 << bits;
+  const mask = buckets - 1;
+  next.fill(0, 0, buckets);
+  for (let j = start; j < end; j++) next[(pairs[2 * j]! >>> shift) & mask]!++;
+  let sum = start;
+  for (let b = 0; b < buckets; b++) {
+    const size = next[b]!;
+    next[b] = sum; // bucket b's first slot not yet filled
+    sum += size;
+    ends[b] = sum;
+  }
+  for (let b = 0; b < buckets; b++) {
+    const bucketEnd = ends[b]!;
+    for (let i = next[b]!; i < bucketEnd; i = ++next[b]!) {
+      let key = pairs[2 * i]!;
+      let id = pairs[2 * i + 1]!;
+      for (let d = (key >>> shift) & mask; d !== b; d = (key >>> shift) & mask) {
+        const slot = 2 * next[d]!++;
+        const displacedKey = pairs[slot]!;
+        const displacedId = pairs[slot + 1]!;
+        pairs[slot] = key;
+        pairs[slot + 1] = id;
+        key = displacedKey;
+        id = displacedId;
+      }
+      pairs[2 * i] = key;
+      pairs[2 * i + 1] = id;
+    }
   }
 }
 
@@ -70,10 +164,10 @@ export function countHashGroups(pairs: Uint32Array, m: number, spread: Uint32Arr
  * key bits, in cache, finds equal high hashes in one pass; members of a key chain through
  * `next`, and only keys seen twice (true repeats, ~3%) are gathered and counted.
  */
-function countBucket(pairs: Uint32Array, start: number, end: number, low: Uint32Array, counts: Uint32Array, scratch: HashGroupScratch): void {
+function countBucket(pairs: Uint32Array, start: number, end: number, low: Uint32Array, counted: Uint8Array, scratch: HashGroupScratch): void {
   const size = end - start;
   if (size <= SMALL_RANGE) {
-    countRange(pairs, 2 * start, size, low, counts);
+    countRange(pairs, 2 * start, size, low, counted);
     return;
   }
   let tableBits = 1;
@@ -121,12 +215,20 @@ function countBucket(pairs: Uint32Array, start: number, end: number, low: Uint32
       scratch.gathered[words++] = pairs[at + 2 * (i - 1)]!;
       scratch.gathered[words++] = pairs[at + 2 * (i - 1) + 1]!;
     }
-    countEqualHighs(scratch.gathered, 0, words, low, counts);
+    countEqualHighs(scratch.gathered, 0, words, low, counted);
   }
   for (let j = 0; j < palindromes; j++) {
     const id = pairs[at + 2 * scratch.palindromes[j]! + 1]! & ID_MASK;
-    if (counts[id] === 0) counts[id] = (PALINDROME_FLAG | 1) >>> 0;
+    if (counted[id] === 0) setCount(low, counted, id, PALINDROME_SINGLETON);
   }
+}
+
+const PALINDROME_SINGLETON = (PALINDROME_FLAG | 1) >>> 0;
+
+/** The id's count replaces its low half, which no later group reads (each id is in one group). */
+function setCount(low: Uint32Array, counted: Uint8Array, id: number, count: number): void {
+  low[id] = count;
+  counted[id] = 1;
 }
 
 function growKeep(a: Uint32Array, words: number): Uint32Array {
@@ -137,7 +239,7 @@ function growKeep(a: Uint32Array, words: number): Uint32Array {
 }
 
 /** Sorts a few pairs at word offset `at` by key, then counts runs of equal keys. */
-function countRange(pairs: Uint32Array, at: number, size: number, low: Uint32Array, counts: Uint32Array): void {
+function countRange(pairs: Uint32Array, at: number, size: number, low: Uint32Array, counted: Uint8Array): void {
   insertionSort(pairs, at, size);
   const end = at + 2 * size;
   for (let s = at; s < end; ) {
@@ -146,21 +248,21 @@ function countRange(pairs: Uint32Array, at: number, size: number, low: Uint32Arr
     while (e < end && pairs[e] === key) e += 2;
     if (e - s === 2) {
       const id = pairs[s + 1]!;
-      if (id >= PALINDROME_FLAG) counts[id & ID_MASK] = (PALINDROME_FLAG | 1) >>> 0;
+      if (id >= PALINDROME_FLAG) setCount(low, counted, id & ID_MASK, PALINDROME_SINGLETON);
     } else {
-      countEqualHighs(pairs, s, e, low, counts);
+      countEqualHighs(pairs, s, e, low, counted);
     }
     s = e;
   }
 }
 
 /** Pairs [s, e) (word offsets) share their high hash: split on the low halves (nearly always one group). */
-function countEqualHighs(pairs: Uint32Array, s: number, e: number, low: Uint32Array, counts: Uint32Array): void {
+function countEqualHighs(pairs: Uint32Array, s: number, e: number, low: Uint32Array, counted: Uint8Array): void {
   const first = low[pairs[s + 1]! & ID_MASK]!;
   let same = true;
   for (let j = s + 3; j < e && same; j += 2) same = low[pairs[j]! & ID_MASK] === first;
   if (same) {
-    for (let j = s + 1; j < e; j += 2) counts[pairs[j]! & ID_MASK] = (e - s) / 2;
+    for (let j = s + 1; j < e; j += 2) setCount(low, counted, pairs[j]! & ID_MASK, (e - s) / 2);
     return;
   }
   const byLow = new Map<number, number>();
@@ -170,9 +272,9 @@ function countEqualHighs(pairs: Uint32Array, s: number, e: number, low: Uint32Ar
   }
   for (let j = s + 1; j < e; j += 2) {
     const id = pairs[j]!;
-    const c = byLow.get(low[id & ID_MASK]!)!;
-    if (c >= 2) counts[id & ID_MASK] = c;
-    else if (id >= PALINDROME_FLAG) counts[id & ID_MASK] = (PALINDROME_FLAG | 1) >>> 0;
+    const c = byLow.get(low[id & ID_MASK]!)!; // read before this id's own count replaces it
+    if (c >= 2) setCount(low, counted, id & ID_MASK, c);
+    else if (id >= PALINDROME_FLAG) setCount(low, counted, id & ID_MASK, PALINDROME_SINGLETON);
   }
 }
 

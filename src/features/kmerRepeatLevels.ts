@@ -25,9 +25,11 @@ export interface RepeatedStarts {
  * unless a full count would itself have collided.
  *
  * Workspace layout for a filtered k with m candidates (words; n bases): pairs [0, 2m) (then
- * counts [0, m)), pairs spread into buckets [2m, 4m) (then repeated starts and counts), low hashes [4m, 5m), candidate starts [5m, 6m), candidate marks one
- * byte per base at [4n, 4.25n). Past 6m > 4n candidates (near-total repeats) the k is counted
- * in full instead, which needs no marks, so memory stays 20 bytes per base either way.
+ * repeated starts [0, m) and their counts [m, 2m)), low hashes then counts [2m, 3m), candidate
+ * starts [3m, 4m), a counted flag per candidate (one byte each) from 4m, and the candidate
+ * marks, one byte per base, at [3n, 3.25n). Where that does not fit below 3n (candidates for
+ * most starts: near-total repeats) the k is counted in full instead (countAllKmers' layout,
+ * which needs no candidates), so memory stays 13 bytes per base either way.
  */
 export function forEachRepeatedStarts(bases: Uint8Array, ks: readonly number[], ws: KmerWorkspace, visit: (repeats: RepeatedStarts) => void): void {
   const n = bases.length;
@@ -38,25 +40,24 @@ export function forEachRepeatedStarts(bases: Uint8Array, ks: readonly number[], 
     const half = k / 2;
     const filtered = level > 0 && ks[level - 1] === half;
     const m = filtered ? countCandidates(marks, half, n) : Infinity;
-    if (6 * m > 4 * n) {
-      visit(fullRepeatedStarts(bases, k, ws, marks));
+    if (4 * m + Math.ceil(m / 4) > 3 * n) {
+      visit(fullRepeatedStarts(bases, k, ws));
       return;
     }
-    const candidates = w.subarray(5 * m, 6 * m);
+    const candidates = w.subarray(3 * m, 4 * m);
     listCandidates(marks, half, n, candidates);
     const pairs = w.subarray(0, 2 * m);
-    const spread = w.subarray(2 * m, 4 * m);
-    const low = w.subarray(4 * m, 5 * m);
+    const low = w.subarray(2 * m, 3 * m);
+    const counted = new Uint8Array(w.buffer, w.byteOffset + 16 * m, m);
     hashKmersAt(bases, k, candidates, m, pairs, low);
-    const counts = w.subarray(0, m);
-    countHashGroups(pairs, m, spread, low, counts, ws.groupScratch);
+    countHashGroups(pairs, m, low, counted, ws.groupScratch);
     marks.fill(0);
-    const starts = w.subarray(2 * m, 3 * m);
-    const repeatCounts = w.subarray(3 * m, 4 * m);
+    const starts = w.subarray(0, m);
+    const repeatCounts = w.subarray(m, 2 * m);
     let r = 0;
     for (let j = 0; j < m; j++) {
-      const c = counts[j]!;
-      if (c === 0) continue;
+      if (counted[j] === 0) continue;
+      const c = low[j]!;
       marks[candidates[j]!] = 1;
       if ((c & ID_MASK) >= 2) {
         starts[r] = candidates[j]!;
@@ -67,23 +68,27 @@ export function forEachRepeatedStarts(bases: Uint8Array, ks: readonly number[], 
   });
 }
 
-/** Counts every start (countAllKmers) and marks its candidates for the next k. */
-function fullRepeatedStarts(bases: Uint8Array, k: number, ws: KmerWorkspace, marks: Uint8Array): RepeatedStarts {
+/** Counts every start (countAllKmers), whose marks are the next k's candidate marks. */
+function fullRepeatedStarts(bases: Uint8Array, k: number, ws: KmerWorkspace): RepeatedStarts {
   const n = bases.length;
-  const counts = countAllKmers(bases, k, ws);
-  const starts = ws.words.subarray(2 * n, 3 * n);
-  const repeatCounts = ws.words.subarray(3 * n, 4 * n);
-  marks.fill(0);
+  const { counts, marks } = countAllKmers(bases, k, ws);
+  const starts = ws.words.subarray(0, n);
+  const repeatCounts = ws.words.subarray(n, 2 * n);
+  const words = new Uint32Array(marks.buffer, marks.byteOffset, n >>> 2);
   let r = 0;
-  for (let p = 0; p < counts.length; p++) {
+  const take = (p: number): void => {
+    if (marks[p] === 0) return;
     const c = counts[p]!;
-    if (c === 0) continue;
-    marks[p] = 1;
     if ((c & ID_MASK) >= 2) {
       starts[r] = p;
       repeatCounts[r++] = c;
     }
+  };
+  for (let wi = 0; wi < words.length; wi++) {
+    if (words[wi] === 0) continue; // mostly-zero marks are skipped 4 at a time
+    for (let p = 4 * wi; p < 4 * wi + 4; p++) take(p);
   }
+  for (let p = 4 * words.length; p < n; p++) take(p);
   return { k, starts, counts: repeatCounts, length: r };
 }
 
