@@ -17,7 +17,7 @@ position (chromosome_end_distance_mb); each chromosome is read once. Writes
   DIR/features.tsv          chrom, start, end and every feature per bin
   DIR/<feature>.bedgraph    one track per feature (sorted; bedGraphToBigWig-ready)
   --bin-bp N    bin size (default 1000)
-  --workers N   chromosomes computed in parallel (default: cores; ~20 bytes/base each)`;
+  --workers N   chromosomes computed in parallel (default: cores; ~14 bytes per base of the largest chromosome each)`;
 
 /** Feature values with 4 decimals: ample for percents and mean depths, and deterministic. */
 function formatFeature(v: number): string {
