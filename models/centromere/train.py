@@ -157,16 +157,16 @@ class CentromereModel(nn.Module):
 def crops(genomes, stats, length, rng, decoy_crops=0.0):
     """An endless stream of (x, y, to_start, to_end, decoy) crops; half of them hit a
     centromere, `decoy_crops` of them a decoy array (where the chromosome has one)."""
-    items = [(normalize(it[3], stats), *it[4:7], it[8]) for g in genomes for it in g.items]
+    items = [(normalize(it[3], stats), *it[4:7], it[8], no_satellite(it[3])) for g in genomes for it in g.items]
     # Decoy arrays as runs of bins: a decoy crop picks an array first, so a 20-kb subtelomeric
     # array is drawn as often as a 500-kb rDNA one.
     arrays = []
-    for *_, dm in items:
+    for *_, dm, _ns in items:
         edges = np.flatnonzero(np.diff(np.concatenate([[0], dm, [0]])))
         arrays.append(list(zip(edges[::2], edges[1::2])))
     while True:
         k = rng.randrange(len(items))
-        x, y, ts, te, dm = items[k]
+        x, y, ts, te, dm, ns = items[k]
         n = len(y)
         pos = np.flatnonzero(y)
         u = rng.random()
@@ -182,21 +182,30 @@ def crops(genomes, stats, length, rng, decoy_crops=0.0):
         else:
             start = rng.randrange(n - length + 1)
         sl = slice(start, start + length)
-        xs, ys, tss, tes, ds = x[sl], y[sl], ts[sl], te[sl], dm[sl]
+        xs, ys, tss, tes, ds, nss = x[sl], y[sl], ts[sl], te[sl], dm[sl], ns[sl]
         pad = length - len(ys)
         if pad:
             xs = np.pad(xs, ((0, pad), (0, 0)))
-            ys, tss, tes, ds = (np.pad(a, (0, pad)) for a in (ys, tss, tes, ds))
-        yield xs, ys, tss, tes, ds
+            ys, tss, tes, ds, nss = (np.pad(a, (0, pad)) for a in (ys, tss, tes, ds, nss))
+        yield xs, ys, tss, tes, ds, nss
 
 
 def batch(stream, size):
-    xs, ys, ts, te, ds = zip(*(next(stream) for _ in range(size)))
+    xs, ys, ts, te, ds, ns = zip(*(next(stream) for _ in range(size)))
     return (torch.tensor(np.stack(xs)).transpose(1, 2), torch.tensor(np.stack(ys)), torch.tensor(np.stack(ts)), torch.tensor(np.stack(te)),
-            torch.tensor(np.stack(ds)))
+            torch.tensor(np.stack(ds)), torch.tensor(np.stack(ns)))
 
 
-def loss_fn(probs, ranges, y, ts, te, pos_weight, decoy=None, decoy_weight=1.0, edge_weight=1.0, edge_bins=0):
+def no_satellite(raw):
+    """1.0 where a bin shows no tandem satellite (period share and family fraction < 0.1, raw
+    values; 1.0 everywhere when the feature set lacks them): the flank bins worth weighting."""
+    cols = [FEATURES.index(n) for n in ('tandem_period_share', 'family_shared_fraction') if n in FEATURES]
+    if not cols:
+        return np.ones(len(raw), dtype=np.float32)
+    return (raw[:, cols] < 0.1).all(axis=1).astype(np.float32)
+
+
+def loss_fn(probs, ranges, y, ts, te, pos_weight, decoy=None, decoy_weight=1.0, edge_weight=1.0, edge_bins=0, flank_ok=None):
     p = probs[:, 0].clamp(1e-6, 1 - 1e-6)
     w = 1 + (pos_weight - 1) * y
     if decoy is not None:
@@ -205,7 +214,9 @@ def loss_fn(probs, ranges, y, ts, te, pos_weight, decoy=None, decoy_weight=1.0, 
         # Flanks: the TE-dense pericentromere next to an array is where calls overrun its ends,
         # and a few kb of overrun on each side is what separates IoU 0.9 from 0.97.
         near = F.max_pool1d(y[:, None], 2 * edge_bins + 1, stride=1, padding=edge_bins)[:, 0]
-        w = w + (edge_weight - 1) * near * (1 - y)
+        # Only flank bins without satellite evidence: an aged, diverged array edge that the
+        # truth leaves out must not teach the model to doubt the array's own edges.
+        w = w + (edge_weight - 1) * near * (1 - y) * (flank_ok if flank_ok is not None else 1)
     bce = F.binary_cross_entropy(p, y, weight=w)
     conf = F.binary_cross_entropy_with_logits(ranges[:, 2], y, pos_weight=torch.tensor(pos_weight))
     inside = y > 0
@@ -421,9 +432,9 @@ def main():
     started = time.time()
     for step in range(1, args.steps + 1):
         model.train()
-        x, y, ts, te, dm = batch(stream, args.batch)
+        x, y, ts, te, dm, ns = batch(stream, args.batch)
         probs, ranges = model(x)
-        loss = loss_fn(probs, ranges, y, ts, te, args.pos_weight, dm, args.decoy_weight, args.edge_weight, args.edge_bins)
+        loss = loss_fn(probs, ranges, y, ts, te, args.pos_weight, dm, args.decoy_weight, args.edge_weight, args.edge_bins, ns)
         opt.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
