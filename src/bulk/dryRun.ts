@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { errorMessage } from '../errors.js';
+import { indexPaths } from '../readers/fastaSource.js';
 import { readFailure } from './failures.js';
 import type { ManifestEntry } from './manifest.js';
 import { markerCovers, readMarker } from './varietyOutputs.js';
@@ -58,8 +59,10 @@ async function planOne(outDir: string, entry: ManifestEntry, keys: readonly stri
  * `.gz` FASTA, its .gzi (under the names the reader defaults to when the manifest gives none).
  */
 async function missingInput(entry: ManifestEntry): Promise<string | undefined> {
-  const { fasta, fai, gzi } = entry.paths;
-  const files = [fasta, fai ?? `${fasta}.fai`, ...(gzi ? [gzi] : /\.gz$/.test(fasta) ? [`${fasta}.gzi`] : [])];
+  const { fasta, gzi } = entry.paths;
+  const index = indexPaths(entry.paths);
+  // Without opening the FASTA, a .gzi is expected where one is named or the name says bgzip.
+  const files = [fasta, index.fai, ...(gzi || /\.gz$/.test(fasta) ? [index.gzi] : [])];
   for (const f of files) if (!(await stat(f).catch(() => undefined))) return f;
   return undefined;
 }

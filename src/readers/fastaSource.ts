@@ -25,6 +25,11 @@ export interface FastaPaths {
   gzi?: string;
 }
 
+/** The index paths a FASTA is read with: the given ones, else `${fasta}.fai` and `${fasta}.gzi`. */
+export function indexPaths(paths: FastaPaths): { fai: string; gzi: string } {
+  return { fai: paths.fai ?? `${paths.fasta}.fai`, gzi: paths.gzi ?? `${paths.fasta}.gzi` };
+}
+
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
@@ -70,7 +75,7 @@ export class IndexedFastaSource {
   /** Opens and validates the FASTA and its indexes; throws InputError naming the problem. */
   static async open(paths: FastaPaths): Promise<IndexedFastaSource> {
     const fasta = paths.fasta;
-    const faiPath = paths.fai ?? `${fasta}.fai`;
+    const { fai: faiPath, gzi: defaultGzi } = indexPaths(paths);
     const size = await fileSize(fasta, 'fasta_not_found', `FASTA not found: ${fasta}`);
     if (size === 0) throw new InputError('fasta_empty', `empty FASTA: ${fasta} has no bytes`);
     // Before the .fai check: a FASTQ or no FASTA at all is named for what it is, and
@@ -92,7 +97,7 @@ export class IndexedFastaSource {
     const files = [new OpenLocalFile(fasta), new OpenLocalFile(faiPath)];
     let gziPath: string | undefined;
     if (compression === 'bgzip') {
-      gziPath = paths.gzi ?? `${fasta}.gzi`;
+      gziPath = defaultGzi;
       await fileSize(
         gziPath,
         'fasta_gzi_missing',
