@@ -129,6 +129,10 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
   await mapLimit(pending, options.concurrency, runOne);
   await removePartialRoot(outDir);
   if (!options.signal?.aborted) failed.push(...(await lostVarieties(outDir, selected, keys, failed)));
+  // Concurrent varieties finish in any order; reports and messages list them in manifest order.
+  const rank = new Map(selected.map((e, i) => [e.variety, i]));
+  completed.sort((a, b) => rank.get(a)! - rank.get(b)!);
+  failed.sort((a, b) => rank.get(a.variety)! - rank.get(b.variety)!);
   return {
     selected: selected.length,
     skipped,
