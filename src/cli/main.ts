@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { GenomeinferError, asResourceError, errorMessage } from '../errors.js';
 import { ANNOTATE_HELP, annotateCommand } from './annotateCommand.js';
+import { ATTRIBUTE_HELP, attributeCommand } from './attributeCommand.js';
 import { EVALUATE_HELP, evaluateCommand } from './evaluateCommand.js';
 import { EXIT, exitCodeForError } from './exitCodes.js';
 import { FEATURES_HELP, featuresCommand } from './featuresCommand.js';
@@ -9,6 +10,7 @@ import { PREDICT_HELP, predictCommand } from './predictCommand.js';
 import { SERVE_HELP, serveCommand } from './serveCommand.js';
 import { SIMULATE_HELP, simulateCommand } from './simulateCommand.js';
 import { toolVersion } from './version.js';
+import { VIEW_HELP, viewCommand } from './viewCommand.js';
 
 /**
  * A command resolves to its exit status (from exitCodes.ts), or to nothing for success, or
@@ -16,12 +18,14 @@ import { toolVersion } from './version.js';
  */
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number | void>; help: string }> = {
   annotate: { run: annotateCommand, help: ANNOTATE_HELP },
+  attribute: { run: attributeCommand, help: ATTRIBUTE_HELP },
   evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
   features: { run: featuresCommand, help: FEATURES_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
   predict: { run: predictCommand, help: PREDICT_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
+  view: { run: viewCommand, help: VIEW_HELP },
 };
 
 const USAGE = `usage: genomeinfer <command> [options]
@@ -29,11 +33,13 @@ const USAGE = `usage: genomeinfer <command> [options]
 commands:
   annotate  a manifest of genomes (resumable, --shard i/N) → per-variety BEDs/bigWigs + panel summary
   predict   one genome (indexed FASTA, bigWig tracks) → BED regions + bedGraph probabilities
+  attribute in-silico mutagenesis of a region: per-base bigWigs, top-positions TSV, sequence logo SVG
   serve     HTTP prediction service: uploads or data-root paths → BED, async jobs, metrics
   models    list (and verify) the models in the repository
   simulate  rice-like genomes with truth BEDs (or --example: the small example genome)
   features  the centromere model's k-mer features per bin (TSV + bedGraph tracks)
   evaluate  score a prediction BED (and bedGraph) against a truth BED: bin and region metrics
+  view      an annotate output directory in a genome browser (igv.js) on 127.0.0.1, read-only
 
 genomeinfer <command> --help for a command's options; genomeinfer --version for the version.
 

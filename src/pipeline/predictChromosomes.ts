@@ -1,8 +1,6 @@
 import { genomeLength, type Bp, type Chromosome } from '../genome.js';
 import type { InferenceEngine, SegmentInput } from '../inference/engine.js';
 import type { LoadedModel } from '../models/repository.js';
-import { N_BYTE } from '../encoding/onehot.js';
-import { normalizeTrack } from '../encoding/trackNormalization.js';
 import { planSegments, type Segment } from '../segmenting/segmenter.js';
 import { ContigPacker, isPackable, type InputWindow } from '../segmenting/contigPacker.js';
 import { ChromosomeStitcher, type StitchedChromosome } from '../stitching/chromosomeStitcher.js';
@@ -10,6 +8,7 @@ import { ChromosomeTask } from './chromosomeTask.js';
 import { GenomeinferError } from '../errors.js';
 import type { GenomeInput } from './genomeInput.js';
 import type { ChromosomeFeatures } from '../features/featureComputer.js';
+import { readWindow, type WindowPart } from './segmentInput.js';
 
 export interface Progress {
   basesDone: Bp;
@@ -171,53 +170,6 @@ function cancelled(): GenomeinferError {
 }
 
 /** A segment on its way into a model input, with what reading it needs and where its output goes. */
-interface Placed {
-  chrom: Chromosome;
-  segment: Segment;
-  /** The chromosome's computed feature tracks (track models with computed tracks). */
-  computed: ChromosomeFeatures | undefined;
+interface Placed extends WindowPart {
   task: ChromosomeTask;
-}
-
-/**
- * Builds one model input from its segments (one, or several packed short contigs, in input
- * order); every position no segment's chromosome covers is padding.
- */
-async function readWindow(engine: InferenceEngine, model: LoadedModel, input: GenomeInput, placed: Placed[]): Promise<SegmentInput> {
-  const { manifest, geometry } = model;
-  const inputBins = geometry.segmentBins + 2 * geometry.contextBins;
-  if (manifest.input.kind === 'sequence') {
-    const inputBp = inputBins * geometry.binBp;
-    const bases = engine.segmentBases(inputBp);
-    let written = 0; // bases[0, written) are final
-    for (const { chrom, segment: seg } of placed) {
-      const from = Math.max(0, seg.inputStart);
-      const to = Math.min(chrom.length, seg.inputEnd);
-      const at = from - seg.inputStart;
-      // Padding before the read: the reader may use the space past `to` while reading, which
-      // the next segment's read (or the final padding) overwrites.
-      bases.fill(N_BYTE, written, at);
-      await input.fasta.read(chrom.name, from, to, bases, at);
-      written = to - seg.inputStart;
-    }
-    bases.fill(N_BYTE, written);
-    return { kind: 'sequence', bases };
-  }
-  // Bins outside the chromosomes stay 0 in normalized space: what zero padding would feed.
-  const values = engine.segmentValues(manifest.input.tracks.length * inputBins).fill(0);
-  for (const { chrom, segment: seg, computed } of placed) {
-    const to = Math.min(chrom.length, seg.inputEnd);
-    const firstInside = Math.max(0, -Math.floor(seg.inputStart / geometry.binBp));
-    const insideBins = Math.ceil((to - seg.inputStart) / geometry.binBp) - firstInside;
-    // The chromosome bin at the input's first bin (negative where the input starts before it).
-    const firstChromBin = seg.inputStart / geometry.binBp + firstInside;
-    for (const [t, spec] of manifest.input.tracks.entries()) {
-      const track = input.tracks.get(spec.name);
-      const means = track
-        ? await track.binMeans(chrom.name, seg.inputStart + firstInside * geometry.binBp, seg.inputStart + (firstInside + insideBins) * geometry.binBp, geometry.binBp)
-        : computed!.features.get(spec.name)!.slice(firstChromBin, firstChromBin + insideBins);
-      values.set(normalizeTrack(means, spec.normalization), t * inputBins + firstInside);
-    }
-  }
-  return { kind: 'tracks', values };
 }

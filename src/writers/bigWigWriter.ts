@@ -118,20 +118,45 @@ export class BigWigWriter {
 
   /** Writes one chromosome's bins: `values[i]` covers [i × binBp, min((i+1) × binBp, length)). */
   async addChromosome(name: string, values: Float32Array): Promise<void> {
+    const chrom = this.declared(name);
+    const nBins = binCount(chrom.length, this.binBp);
+    if (values.length !== nBins) throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp) needs ${nBins} bins of ${this.binBp} bp, got ${values.length}`);
+    await this.addBins(chrom, 0, values);
+  }
+
+  /**
+   * Writes values for one stretch of a chromosome only (a per-base track over one region):
+   * `values[i]` covers bin startBp / binBp + i; the rest of the chromosome has no data.
+   * One stretch per chromosome.
+   */
+  async addRange(name: string, startBp: Bp, values: Float32Array): Promise<void> {
+    const chrom = this.declared(name);
+    const nBins = binCount(chrom.length, this.binBp);
+    const firstBin = startBp / this.binBp;
+    if (!Number.isInteger(firstBin) || firstBin < 0 || values.length < 1 || firstBin + values.length > nBins) {
+      throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp, ${this.binBp}-bp bins) has no stretch of ${values.length} bins starting at ${startBp}`);
+    }
+    await this.addBins(chrom, firstBin, values);
+  }
+
+  private declared(name: string): ChromEntry {
     const chrom = this.byName.get(name);
     if (!chrom) throw new Error(`bigWig ${this.path}: chromosome ${name} was not declared when the file was created`);
     if (this.added.has(name)) throw new Error(`bigWig ${this.path}: chromosome ${name} added twice`);
-    const nBins = binCount(chrom.length, this.binBp);
-    if (values.length !== nBins) throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp) needs ${nBins} bins of ${this.binBp} bp, got ${values.length}`);
-    this.addToSummary(chrom, values);
-    this.added.add(name);
+    return chrom;
+  }
 
-    for (const s of dataSections(chrom.id, chrom.length, this.binBp, values, this.itemsPerSlot)) {
+  /** `values` covers bins [firstBin, firstBin + values.length) of `chrom`. */
+  private async addBins(chrom: ChromEntry, firstBin: number, values: Float32Array): Promise<void> {
+    this.addToSummary(chrom, values, firstBin);
+    this.added.add(chrom.name);
+
+    for (const s of dataSections(chrom.id, chrom.length, this.binBp, values, this.itemsPerSlot, firstBin)) {
       this.dataBlocks.push(await this.appendBlock(chrom.id, s.start, s.end, s.bytes));
     }
     let zoom: ZoomRecords | undefined;
     for (const [level, reduction] of this.reductions.entries()) {
-      zoom = zoom ? zoomFromZoom(zoom, reduction / this.reductions[level - 1]!) : zoomFromBins(values, this.binBp, chrom.length, reduction);
+      zoom = zoom ? zoomFromZoom(zoom, reduction / this.reductions[level - 1]!) : zoomFromBins(values, this.binBp, chrom.length, reduction, firstBin);
       for (let from = 0; from < zoom.count; from += this.itemsPerSlot) {
         const to = Math.min(from + this.itemsPerSlot, zoom.count);
         const block = zoomBlockBytes(chrom.id, zoom, from, to);
@@ -202,22 +227,24 @@ export class BigWigWriter {
   }
 
   /** Folds a chromosome into the total summary; refuses NaN/±Infinity before anything is written. */
-  private addToSummary(chrom: ChromEntry, values: Float32Array): void {
+  private addToSummary(chrom: ChromEntry, values: Float32Array, firstBin: number): void {
     let min = Infinity;
     let max = -Infinity;
     let sum = 0;
     let sumSquares = 0;
+    let covered = 0;
     for (let b = 0; b < values.length; b++) {
       const v = values[b]!;
-      if (!Number.isFinite(v)) throw new Error(`bigWig ${this.path}: ${chrom.name} bin ${b} is ${v}; only finite values can be written`);
-      const bases = Math.min(this.binBp, chrom.length - b * this.binBp);
+      if (!Number.isFinite(v)) throw new Error(`bigWig ${this.path}: ${chrom.name} bin ${firstBin + b} is ${v}; only finite values can be written`);
+      const bases = Math.min(this.binBp, chrom.length - (firstBin + b) * this.binBp);
       if (v < min) min = v;
       if (v > max) max = v;
       sum += v * bases;
       sumSquares += v * v * bases;
+      covered += bases;
     }
     const s = this.summary;
-    s.bases += chrom.length;
+    s.bases += covered;
     s.min = Math.min(s.min, min);
     s.max = Math.max(s.max, max);
     s.sum += sum;

@@ -57,9 +57,11 @@ function allocate(count: number): ZoomRecords {
 }
 
 /** The first zoom level straight from the bins (`reduction` a multiple of `binBp`). */
-export function zoomFromBins(values: Float32Array, binBp: Bp, length: Bp, reduction: Bp): ZoomRecords {
+export function zoomFromBins(values: Float32Array, binBp: Bp, length: Bp, reduction: Bp, firstBin: Bins = 0): ZoomRecords {
   const binsPer: Bins = reduction / binBp;
   const z = allocate(Math.ceil(values.length / binsPer));
+  // `values` covers bins [firstBin, firstBin + values.length): records start where it starts.
+  const origin = firstBin * binBp;
   for (let i = 0; i < z.count; i++) {
     const from = i * binsPer;
     const to = Math.min(from + binsPer, values.length);
@@ -69,14 +71,14 @@ export function zoomFromBins(values: Float32Array, binBp: Bp, length: Bp, reduct
     let sumSq = 0;
     for (let b = from; b < to; b++) {
       const v = values[b]!;
-      const bases = Math.min(binBp, length - b * binBp);
+      const bases = Math.min(binBp, length - origin - b * binBp);
       if (v < min) min = v;
       if (v > max) max = v;
       sum += v * bases;
       sumSq += v * v * bases;
     }
-    z.starts[i] = from * binBp;
-    z.ends[i] = Math.min(to * binBp, length);
+    z.starts[i] = origin + from * binBp;
+    z.ends[i] = Math.min(origin + to * binBp, length);
     z.validCounts[i] = z.ends[i]! - z.starts[i]!;
     z.mins[i] = min;
     z.maxs[i] = max;
