@@ -154,9 +154,13 @@ class CentromereModel(nn.Module):
 
 
 # ---------------------------------------------------------------- training
-def crops(genomes, stats, length, rng, decoy_crops=0.0):
-    """An endless stream of (x, y, to_start, to_end, decoy) crops; half of them hit a
-    centromere, `decoy_crops` of them a decoy array (where the chromosome has one)."""
+def crops(genomes, stats, length, rng, decoy_crops=0.0, context=0):
+    """An endless stream of (x, y, to_start, to_end, decoy, no_satellite, valid) crops; half of
+    them hit a centromere, `decoy_crops` of them a decoy array (where the chromosome has one).
+    A crop may reach up to `context` bins past either chromosome end, zero-padded (0 in
+    normalized space) as the engine pads a chromosome's first and last segments; `valid` is 0
+    there, so padding carries no loss. Without it the model would meet padding only at
+    inference, right where subtelomeric satellites and the 45S NOR sit."""
     items = [(normalize(it[3], stats), *it[4:7], it[8], no_satellite(it[3])) for g in genomes for it in g.items]
     # Decoy arrays as runs of bins: a decoy crop picks an array first, so a 20-kb subtelomeric
     # array is drawn as often as a 500-kb rDNA one.
@@ -170,30 +174,29 @@ def crops(genomes, stats, length, rng, decoy_crops=0.0):
         n = len(y)
         pos = np.flatnonzero(y)
         u = rng.random()
-        if n <= length:
-            start = 0
-        elif len(pos) and u < 0.5:
+        lo, hi = -context, max(-context, n - length + context)  # first bin of the crop: its range
+        if len(pos) and u < 0.5:
             centre = pos[rng.randrange(len(pos))]
-            start = min(max(0, centre - rng.randrange(length)), n - length)
+            start = min(max(lo, centre - rng.randrange(length)), hi)
         elif arrays[k] and u < 0.5 + decoy_crops:
             a, b = arrays[k][rng.randrange(len(arrays[k]))]
             centre = a + rng.randrange(b - a)
-            start = min(max(0, centre - rng.randrange(length)), n - length)
+            start = min(max(lo, centre - rng.randrange(length)), hi)
         else:
-            start = rng.randrange(n - length + 1)
-        sl = slice(start, start + length)
-        xs, ys, tss, tes, ds, nss = x[sl], y[sl], ts[sl], te[sl], dm[sl], ns[sl]
-        pad = length - len(ys)
-        if pad:
-            xs = np.pad(xs, ((0, pad), (0, 0)))
-            ys, tss, tes, ds, nss = (np.pad(a, (0, pad)) for a in (ys, tss, tes, ds, nss))
-        yield xs, ys, tss, tes, ds, nss
+            start = rng.randrange(lo, hi + 1)
+        a, b = max(0, start), min(n, start + length)
+        before, after = a - start, length - (b - start)
+        valid = np.zeros(length, dtype=np.float32)
+        valid[before:length - after] = 1
+        xs = np.pad(x[a:b], ((before, after), (0, 0)))
+        ys, tss, tes, ds, nss = (np.pad(v[a:b], (before, after)) for v in (y, ts, te, dm, ns))
+        yield xs, ys, tss, tes, ds, nss, valid
 
 
 def batch(stream, size):
-    xs, ys, ts, te, ds, ns = zip(*(next(stream) for _ in range(size)))
-    return (torch.tensor(np.stack(xs)).transpose(1, 2), torch.tensor(np.stack(ys)), torch.tensor(np.stack(ts)), torch.tensor(np.stack(te)),
-            torch.tensor(np.stack(ds)), torch.tensor(np.stack(ns)))
+    parts = zip(*(next(stream) for _ in range(size)))
+    xs, *rest = (np.stack(p) for p in parts)
+    return (torch.tensor(xs).transpose(1, 2), *(torch.tensor(r) for r in rest))
 
 
 def no_satellite(raw):
@@ -205,7 +208,7 @@ def no_satellite(raw):
     return (raw[:, cols] < 0.1).all(axis=1).astype(np.float32)
 
 
-def loss_fn(probs, ranges, y, ts, te, pos_weight, decoy=None, decoy_weight=1.0, edge_weight=1.0, edge_bins=0, flank_ok=None):
+def loss_fn(probs, ranges, y, ts, te, pos_weight, decoy=None, decoy_weight=1.0, edge_weight=1.0, edge_bins=0, flank_ok=None, valid=None):
     p = probs[:, 0].clamp(1e-6, 1 - 1e-6)
     w = 1 + (pos_weight - 1) * y
     if decoy is not None:
@@ -217,8 +220,11 @@ def loss_fn(probs, ranges, y, ts, te, pos_weight, decoy=None, decoy_weight=1.0, 
         # Only flank bins without satellite evidence: an aged, diverged array edge that the
         # truth leaves out must not teach the model to doubt the array's own edges.
         w = w + (edge_weight - 1) * near * (1 - y) * (flank_ok if flank_ok is not None else 1)
+    if valid is not None:
+        w = w * valid  # padding past a chromosome end: the engine discards those bins
     bce = F.binary_cross_entropy(p, y, weight=w)
-    conf = F.binary_cross_entropy_with_logits(ranges[:, 2], y, pos_weight=torch.tensor(pos_weight))
+    conf = F.binary_cross_entropy_with_logits(ranges[:, 2], y, pos_weight=torch.tensor(pos_weight),
+                                              weight=valid if valid is not None else None)
     inside = y > 0
     reg = (F.smooth_l1_loss(ranges[:, 0][inside], ts[inside]) + F.smooth_l1_loss(ranges[:, 1][inside], te[inside])) if inside.any() else probs.sum() * 0
     return bce + 0.5 * conf + 0.5 * reg
@@ -343,7 +349,7 @@ def export(model, stats, args, best, val_scores, out_dir):
                         ', position head + multi-scale Conv1D range head refining boundaries. '
                         f'd_model {args.d_model}, {args.layers} layers, {args.nhead} heads, {args.bin_bp}-bp bins.'),
         'labels': ['centromere'],
-        'trained_on': (f'simulated rice-like genomes (genomeinfer simulate): {", ".join(args.train)}; '
+        'trained_on': (f'simulated rice-like genomes (genomeinfer simulate): {", ".join(dict.fromkeys(args.train))}; '
                        f'validated on {", ".join(args.val)} (mean per-chromosome IoU {val_iou:.3f})'),
         'license': 'MIT',
         'sha256': sha,
@@ -408,9 +414,13 @@ def main():
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
-    train = [Genome(os.path.join(args.data, g)) for g in args.train]
+    # A genome named N times in --train is drawn N times as often (e.g. the full-length
+    # genomes, whose Mb-scale rDNA decoys and long flanks the 0.15-scale ones lack); it is
+    # loaded once and counts once in the normalization statistics.
+    loaded = {g: Genome(os.path.join(args.data, g)) for g in dict.fromkeys(args.train)}
+    train = [loaded[g] for g in args.train]
     val = [Genome(os.path.join(args.data, g)) for g in args.val]
-    stats = normalization(train)
+    stats = normalization(list(loaded.values()))
     model = CentromereModel(args.d_model, args.nhead, args.layers, 2 * args.d_model)
     if args.init:
         state = torch.load(args.init)
@@ -428,13 +438,13 @@ def main():
     warm = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps))))))
-    stream = crops(train, stats, args.segment + 2 * args.context, rng, args.decoy_crops)
+    stream = crops(train, stats, args.segment + 2 * args.context, rng, args.decoy_crops, args.context)
     started = time.time()
     for step in range(1, args.steps + 1):
         model.train()
-        x, y, ts, te, dm, ns = batch(stream, args.batch)
+        x, y, ts, te, dm, ns, valid = batch(stream, args.batch)
         probs, ranges = model(x)
-        loss = loss_fn(probs, ranges, y, ts, te, args.pos_weight, dm, args.decoy_weight, args.edge_weight, args.edge_bins, ns)
+        loss = loss_fn(probs, ranges, y, ts, te, args.pos_weight, dm, args.decoy_weight, args.edge_weight, args.edge_bins, ns, valid)
         opt.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
