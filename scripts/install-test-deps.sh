@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests check our outputs against (samtools, bgzip/tabix,
-# bedtools, pyBigWig, jellyfish, trf for tandem-repeat periods, promtool from prometheus for the metrics scrape,
+# bedtools, bcftools (consensus sequences and chains for varieties from a VCF), pyBigWig, jellyfish, trf for tandem-repeat periods, promtool from prometheus for the metrics scrape,
 # snakemake 7 for the workflow test) and
 # PyTorch for the ONNX parity test (python3-torch, under /usr/bin/python3), and helm for the
 # chart tests (scripts/install-helm.sh). Idempotent:
@@ -12,6 +12,7 @@ missing=()
 command -v samtools >/dev/null || missing+=(samtools)
 command -v bgzip >/dev/null || missing+=(tabix)
 command -v bedtools >/dev/null || missing+=(bedtools)
+command -v bcftools >/dev/null || missing+=(bcftools)
 command -v jellyfish >/dev/null || missing+=(jellyfish)
 command -v trf >/dev/null || missing+=(trf)
 command -v promtool >/dev/null || missing+=(prometheus)

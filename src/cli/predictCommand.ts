@@ -7,13 +7,17 @@ import { assertFileTarget } from '../writers/atomicFile.js';
 import { Interruption } from './interruption.js';
 import { ENGINE_ARGS, engineOptions, parseCommandArgs } from './args.js';
 import { ProgressBar } from './progressBar.js';
+import { VARIETY_ARGS, VARIETY_HELP, varietyArgs } from './varietyArgs.js';
+import { VcfVarietySource } from '../readers/vcfVarietySource.js';
 
 export const PREDICT_HELP = `usage: genomeinfer predict --model NAME[@VERSION] --fasta FILE --out FILE.bed [options]
+       genomeinfer predict --model NAME[@VERSION] --fasta REF --vcf FILE.vcf.gz --sample NAME --out FILE.bed [options]
 
 Runs one genome through one model and writes the called regions as BED (and per-bin
 probabilities as bedGraph and/or bigWig). Outputs appear only when complete.
   --fasta FILE          indexed FASTA: FILE + FILE.fai, or bgzip FILE.gz + .fai + .gzi
   --fai FILE, --gzi FILE  index paths when not next to the FASTA
+${VARIETY_HELP}
   --track NAME=FILE.bw  bigWig for a track model's input NAME (repeat per track)
   --out FILE.bed        regions, BED9, sorted by FASTA order then start
   --bedgraph FILE       per-bin probabilities (one file per label: FILE.<label>.ext when several)
@@ -32,6 +36,7 @@ export async function predictCommand(argv: string[]): Promise<number | void> {
     fasta: { type: 'string' },
     fai: { type: 'string' },
     gzi: { type: 'string' },
+    ...VARIETY_ARGS,
     track: { type: 'string', multiple: true },
     out: { type: 'string' },
     bedgraph: { type: 'string' },
@@ -47,6 +52,7 @@ export async function predictCommand(argv: string[]): Promise<number | void> {
     if (!args[required]) throw new UsageError(`predict: --${required} is required (see genomeinfer predict --help)`);
   }
   const engineArgs = engineOptions(args);
+  const variety = varietyArgs(args);
   const tracks: Record<string, string> = {};
   for (const t of args.track ?? []) {
     const eq = t.indexOf('=');
@@ -77,7 +83,8 @@ export async function predictCommand(argv: string[]): Promise<number | void> {
   const outputs = { bed: args.out!, bedGraph: args.bedgraph, bigWig: args['bigwig-out'] };
   if (outputs.bedGraph) for (const p of bedGraphPaths(outputs.bedGraph, model.manifest.labels)) await assertFileTarget(p, '--bedgraph output');
   if (outputs.bigWig) for (const p of bigWigPaths(outputs.bigWig, model.manifest.labels)) await assertFileTarget(p, '--bigwig-out output');
-  const input = await openGenomeInput({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi, tracks }, model);
+  const input = await openGenomeInput({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi, tracks, ...variety }, model);
+  if (input.fasta instanceof VcfVarietySource) log(input.fasta.describe());
   const bar = new ProgressBar();
   const interrupt = new Interruption(log);
   let engine: InferenceEngine | undefined;

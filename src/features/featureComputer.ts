@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import type { Bp, Chromosome } from '../genome.js';
-import type { FastaPaths } from '../readers/fastaSource.js';
+import type { SequencePaths } from '../readers/openSequenceSource.js';
 import { COMPUTED_SOURCES, sourceOfFeature, type ComputedSource } from './featureSet.js';
 import { GenomeinferError, InputError } from '../errors.js';
 import type { FeatureFailure, FeatureResult, FeatureTask } from './featureWorker.js';
@@ -36,7 +36,7 @@ export class FeatureComputer {
     });
   }
 
-  async *chromosomes(fasta: FastaPaths, chromosomes: readonly Chromosome[], binBp: Bp, names: readonly string[]): AsyncGenerator<ChromosomeFeatures> {
+  async *chromosomes(fasta: SequencePaths, chromosomes: readonly Chromosome[], binBp: Bp, names: readonly string[]): AsyncGenerator<ChromosomeFeatures> {
     const sources = sourcesFor(names);
     const scans = this.scan(fasta, chromosomes, binBp, sources);
     if (!sources.includes('family')) {
@@ -64,7 +64,7 @@ export class FeatureComputer {
    * the workers' loads. Chromosomes are started only while the consumer is waiting for one,
    * at most `workers` at a time; results that finish early wait (a few arrays per bin).
    */
-  private async *scan(fasta: FastaPaths, chromosomes: readonly Chromosome[], binBp: Bp, sources: ComputedSource[]) {
+  private async *scan(fasta: SequencePaths, chromosomes: readonly Chromosome[], binBp: Bp, sources: ComputedSource[]) {
     type Scanned = { chrom: Chromosome; result: FeatureResult };
     const largestFirst = [...chromosomes.keys()].sort((a, b) => chromosomes[b]!.length - chromosomes[a]!.length || a - b);
     const started = new Map<number, { scanned: Promise<Scanned>; settled: boolean }>();

@@ -5,7 +5,8 @@
  * its workspaces and read buffer between tasks.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { IndexedFastaSource, type FastaPaths } from '../readers/fastaSource.js';
+import { openSequenceSource, type SequencePaths } from '../readers/openSequenceSource.js';
+import type { SequenceSource } from '../readers/sequenceSource.js';
 import { GenomeinferError, type ErrorKind } from '../errors.js';
 import type { ComputedSource } from './featureSet.js';
 import { KmerWorkspace } from './kmerCounts.js';
@@ -31,7 +32,7 @@ export interface FeatureResult {
 }
 
 export interface FeatureTask {
-  fasta: FastaPaths;
+  fasta: SequencePaths;
   chrom: string;
   binBp: number;
   /** Which groups to compute (`family` means the tandem scan here; the genome-wide step is the caller's). */
@@ -40,7 +41,7 @@ export interface FeatureTask {
 
 const kmerWorkspace = new KmerWorkspace();
 let tandemWorkspace: TandemWorkspace | undefined;
-let source: { key: string; fasta: Promise<IndexedFastaSource> } | undefined;
+let source: { key: string; fasta: Promise<SequenceSource> } | undefined;
 let readBuffer = new ArrayBuffer(0);
 
 /**
@@ -54,11 +55,11 @@ function basesBuffer(n: number): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readBuffer, 0, n);
 }
 
-async function open(paths: FastaPaths): Promise<IndexedFastaSource> {
+async function open(paths: SequencePaths): Promise<SequenceSource> {
   const key = JSON.stringify(paths);
   if (source?.key !== key) {
     const previous = source;
-    source = { key, fasta: IndexedFastaSource.open(paths) };
+    source = { key, fasta: openSequenceSource(paths) };
     if (previous) void previous.fasta.then((f) => f.close(), () => undefined);
   }
   return source.fasta;

@@ -1,14 +1,31 @@
 import { BigWigTrack } from '../readers/bigwigTrack.js';
-import { IndexedFastaSource, type FastaPaths } from '../readers/fastaSource.js';
+import type { Chromosome } from '../genome.js';
+import { openSequenceSource, type SequencePaths } from '../readers/openSequenceSource.js';
+import type { SequenceSource } from '../readers/sequenceSource.js';
+import { VcfVarietySource } from '../readers/vcfVarietySource.js';
+import { projectToReference } from '../stitching/projectToReference.js';
+import type { StitchedChromosome } from '../stitching/chromosomeStitcher.js';
 import type { LoadedModel } from '../models/repository.js';
 import { InputError } from '../errors.js';
 import { isComputedSource } from '../features/featureSet.js';
 
+/**
+ * Where a variety's outputs are written: `reference` (the default) projects per-bin values
+ * and regions back through its indels so varieties line up bin by bin; `variety` keeps its
+ * own coordinates. A FASTA genome has only its own.
+ */
+export type OutputCoords = 'reference' | 'variety';
+
 /** Everything one prediction reads: the genome and, for track models, one bigWig per track. */
 export interface GenomeInput {
-  fasta: IndexedFastaSource;
-  /** Where the FASTA came from, for workers that read it themselves. */
-  fastaPaths: FastaPaths;
+  /** The genome's bases: a FASTA, or a variety built from reference + VCF. */
+  fasta: SequenceSource;
+  /** Where the sequence came from, for workers that read it themselves. */
+  fastaPaths: SequencePaths;
+  /** The chromosomes outputs are written in (the reference's when a variety is projected). */
+  outputChromosomes: readonly Chromosome[];
+  /** A stitched chromosome in output coordinates (identity unless a variety is projected). */
+  toOutput(stitched: StitchedChromosome): StitchedChromosome;
   /** Track name → bigWig, for tracks read from files. */
   tracks: Map<string, BigWigTrack>;
   /** Names of the feature tracks to compute from the FASTA (src/features/featureSet.ts). */
@@ -17,14 +34,16 @@ export interface GenomeInput {
   close(): Promise<void>;
 }
 
-export interface GenomeInputPaths extends FastaPaths {
+export interface GenomeInputPaths extends SequencePaths {
+  /** For a variety from a VCF: which coordinates outputs are written in (default reference). */
+  coords?: OutputCoords;
   /** Track name → bigWig path. */
   tracks?: Record<string, string>;
 }
 
 /** Opens and validates every input before any work starts (so nothing is half-written). */
 export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedModel): Promise<GenomeInput> {
-  const fasta = await IndexedFastaSource.open(paths);
+  const fasta = await openSequenceSource(paths);
   try {
     return await openTracks(paths, model, fasta);
   } catch (err) {
@@ -33,7 +52,7 @@ export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedMode
   }
 }
 
-async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: IndexedFastaSource): Promise<GenomeInput> {
+async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: SequenceSource): Promise<GenomeInput> {
   const given = paths.tracks ?? {};
   const specs = model.manifest.input.kind === 'tracks' ? model.manifest.input.tracks : [];
   const wanted = specs.map((t) => t.name);
@@ -51,6 +70,15 @@ async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: In
     else if (isComputedSource(source)) computedTracks.push(name);
     else throw new InputError('track_missing', `model ${model.key} needs a bigWig for track ${name} (--track ${name}=FILE.bw)`);
   }
-  const fastaPaths: FastaPaths = { fasta: paths.fasta, fai: paths.fai, gzi: paths.gzi };
-  return { fasta, fastaPaths, tracks, computedTracks, close: () => fasta.close() };
+  const fastaPaths: SequencePaths = { fasta: paths.fasta, fai: paths.fai, gzi: paths.gzi, variety: paths.variety };
+  const project = fasta instanceof VcfVarietySource && (paths.coords ?? 'reference') === 'reference' ? fasta : undefined;
+  return {
+    fasta,
+    fastaPaths,
+    outputChromosomes: project ? project.referenceChromosomes : fasta.chromosomes,
+    toOutput: project ? (stitched) => projectToReference(stitched, project.edits(stitched.chrom.name)) : (stitched) => stitched,
+    tracks,
+    computedTracks,
+    close: () => fasta.close(),
+  };
 }

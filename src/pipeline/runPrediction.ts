@@ -90,7 +90,7 @@ export async function runPrediction(
     // zero-length ones, which are never predicted, simply have no data.
     const bigWigs: BigWigWriter[] = [];
     for (const path of outputs.bigWig ? bigWigPaths(outputs.bigWig, labels) : []) {
-      const w = await BigWigWriter.create(path, input.fasta.chromosomes, { binBp: model.geometry.binBp });
+      const w = await BigWigWriter.create(path, input.outputChromosomes, { binBp: model.geometry.binBp });
       bigWigs.push(w);
       files.push({ path: w.path, commit: () => w.close(), abort: () => w.abort() });
     }
@@ -98,7 +98,8 @@ export async function runPrediction(
     let regions = 0;
     let chromosomes = 0;
     let bases = 0;
-    for await (const stitched of predictChromosomes(engine, model, input, options)) {
+    for await (const predicted of predictChromosomes(engine, model, input, options)) {
+      const stitched = input.toOutput(predicted);
       const called: Region[] = labels.flatMap((_, l) => callRegions(stitched, l, params[l]!)).sort(compareRegions);
       if (called.length) await bed.write(called.map(formatBedLine).join(''));
       for (const [l, g] of graphs.entries()) {
