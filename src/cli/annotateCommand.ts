@@ -40,7 +40,7 @@ a killed worker: run again); 2 usage error; 130/143 stopped by SIGINT/SIGTERM.
   --concurrency K       varieties in flight at once, sharing the workers (default 2)
   --max-attempts N      tries per variety in this run (default 2); input errors are not retried
   --summary-only        only rebuild DIR/summary/ and DIR/${FAILURES_TSV}
-  --workers N, --threads-per-worker N, --max-batch N, --device auto|cpu|cuda  as for predict
+  --workers N, --threads-per-worker N, --max-batch N, --device auto|cpu|cuda, --release-idle-seconds N  as for predict
   --models-dir DIR      model repository (default: GENOMEINFER_MODELS or the bundled models/)`;
 
 export async function annotateCommand(argv: string[]): Promise<number | void> {

@@ -66,9 +66,10 @@ export const ENGINE_ARGS = {
   'threads-per-worker': { type: 'string' },
   'max-batch': { type: 'string' },
   device: { type: 'string' },
+  'release-idle-seconds': { type: 'string' },
 } as const;
 
-export function engineOptions(args: { workers?: string; 'threads-per-worker'?: string; 'max-batch'?: string; device?: string }) {
+export function engineOptions(args: { workers?: string; 'threads-per-worker'?: string; 'max-batch'?: string; device?: string; 'release-idle-seconds'?: string }) {
   const device = (args.device ?? 'auto') as Device;
   if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, not '${args.device}'`);
   return {
@@ -76,5 +77,14 @@ export function engineOptions(args: { workers?: string; 'threads-per-worker'?: s
     threadsPerWorker: positiveInt('--threads-per-worker', args['threads-per-worker']),
     maxBatch: positiveInt('--max-batch', args['max-batch']),
     device,
+    releaseIdleMs: releaseIdleMs(args['release-idle-seconds']),
   };
+}
+
+/** --release-idle-seconds: seconds ≥ 0, 0 meaning never (EngineOptions.releaseIdleMs). */
+function releaseIdleMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--release-idle-seconds must be a number of seconds ≥ 0 (0: never), not '${value}'`);
+  return n === 0 ? Number.POSITIVE_INFINITY : Math.round(n * 1000);
 }

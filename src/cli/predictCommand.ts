@@ -26,6 +26,7 @@ ${VARIETY_HELP}
   --workers N           inference worker threads (default: cores)
   --threads-per-worker N  ONNX Runtime intra-op threads per worker (default: cores / workers)
   --max-batch N         segments per inference batch (default 8; small models may run faster with 2)
+  --release-idle-seconds N  a worker releases a model's ONNX Runtime session, and its memory, after N s without a batch (default 10; 0: never)
   --device auto|cpu|cuda  execution provider (default auto: CUDA if available, else CPU)
   --threshold P, --min-region-bp N, --merge-gap-bp N, --top-n N  override the manifest's postprocess
   --models-dir DIR      model repository (default: GENOMEINFER_MODELS or the bundled models/)`;

@@ -19,6 +19,8 @@ With GENOMEINFER_TOKEN set, requests need Authorization: Bearer <token> (not /he
   --workers N               inference worker threads (default: cores)
   --threads-per-worker N    ONNX Runtime intra-op threads per worker (default: cores / workers)
   --max-batch N             segments per inference batch (default 8)
+  --release-idle-seconds N  a worker releases a model's ONNX Runtime session, and its memory arena, after N s
+                            without a batch (default 10; 0: never); the next request creates it again
   --device auto|cpu|cuda    execution provider (default auto)
   --max-upload-bytes N      bytes of one upload, all files together (default 2147483648); beyond: 413
   --max-sync-bp N           largest genome POST /v1/predict runs (default 50000000); beyond: 413

@@ -30,7 +30,9 @@ export class FeatureComputer {
   constructor(readonly workers: number) {
     this.pool = new Piscina({
       filename: new URL('./featureWorker.js', import.meta.url).href,
-      minThreads: workers,
+      // Idle threads retire after 5 s: their workspaces (~14 bytes per base of the largest
+      // chromosome) would otherwise stay for the life of a server (issue 13).
+      minThreads: 0,
       maxThreads: workers,
       idleTimeout: 5_000,
     });

@@ -9,6 +9,8 @@ export interface SessionSpec {
   intraOpThreads: number;
   /** ONNX Runtime's CPU memory arena (EngineOptions.cpuMemArena). */
   cpuMemArena: boolean;
+  /** Release the session after this many milliseconds without a batch (EngineOptions.releaseIdleMs; Infinity: never). */
+  releaseIdleMs: number;
   inputName: string;
   outputName: string;
   /** Optional range-head output, [count, 3, bins]. */
@@ -44,7 +46,11 @@ export interface TrackBatchTask {
  * (performance.timeOrigin + performance.now(), comparable across threads): the worker
  * reports how long the batch queued before it started.
  */
-export type BatchTask = (SequenceBatchTask | TrackBatchTask) & { dispatchedAt: number };
+export type BatchTask = (SequenceBatchTask | TrackBatchTask) & {
+  dispatchedAt: number;
+  /** Release the session once this batch is done (a start-up check, not the start of work). */
+  releaseAfter?: boolean;
+};
 
 export interface BatchResult {
   /** [count, labels, bins] probabilities. */

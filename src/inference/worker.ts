@@ -8,36 +8,102 @@ import { encodeOneHot, markGapBins } from '../encoding/onehot.js';
 import { averageWithFlipped, reverseComplementSegments } from './reverseComplement.js';
 import type { BatchResult, BatchTask, SequenceBatchTask, SessionSpec } from './tasks.js';
 
-const sessions = new Map<string, Promise<ort.InferenceSession>>();
+/** A session this worker holds, and when a batch last used it (performance.now()). */
+interface HeldSession {
+  session: Promise<ort.InferenceSession>;
+  lastUsed: number;
+}
+
+const sessions = new Map<string, HeldSession>();
 /** Reused one-hot input buffer (zeroed after each run): a fresh multi-MB array per batch costs page faults. */
 let onehotBuffer = new Float32Array(0);
 /** Reused reverse-complement bases (reverse_complement_average). */
 let rcBuffer = new Uint8Array(0);
 
+function sessionKey(spec: SessionSpec): string {
+  return `${spec.onnxPath}\0${spec.provider}\0${spec.intraOpThreads}\0${spec.cpuMemArena}`;
+}
+
 function session(spec: SessionSpec): Promise<ort.InferenceSession> {
-  const key = `${spec.onnxPath}\0${spec.provider}\0${spec.intraOpThreads}\0${spec.cpuMemArena}`;
-  let s = sessions.get(key);
-  if (!s) {
-    s = ort.InferenceSession.create(spec.onnxPath, {
-      executionProviders: [spec.provider],
-      intraOpNumThreads: spec.intraOpThreads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      // See EngineOptions.cpuMemArena: on for throughput, at the cost of idle memory.
-      enableCpuMemArena: spec.cpuMemArena,
-    });
-    sessions.set(key, s);
+  const key = sessionKey(spec);
+  let held = sessions.get(key);
+  if (!held) {
+    held = {
+      session: ort.InferenceSession.create(spec.onnxPath, {
+        executionProviders: [spec.provider],
+        intraOpNumThreads: spec.intraOpThreads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        // See EngineOptions.cpuMemArena: on for throughput; idle release gives its memory back.
+        enableCpuMemArena: spec.cpuMemArena,
+      }),
+      lastUsed: performance.now(),
+    };
+    sessions.set(key, held);
   }
-  return s;
+  held.lastUsed = performance.now();
+  if (Number.isFinite(spec.releaseIdleMs)) scheduleRelease(spec.releaseIdleMs);
+  return held.session;
 }
 
 /** Tasks run one after another: two at once would fight over the cores and the buffer. */
 let queue: Promise<unknown> = Promise.resolve();
 
-export default function runBatch(task: BatchTask): Promise<unknown> {
-  const result = queue.then(() => runOne(task));
+function enqueue<T>(work: () => Promise<T>): Promise<T> {
+  const result = queue.then(work);
   queue = result.catch(() => undefined);
   return result;
+}
+
+export default function runBatch(task: BatchTask): Promise<unknown> {
+  const result = enqueue(() => runOne(task));
+  if (task.releaseAfter) {
+    const key = sessionKey(task.session);
+    void enqueue(() => release(key));
+  }
+  return result;
+}
+
+/*
+ * Idle release (EngineOptions.releaseIdleMs). ONNX Runtime's CPU arena keeps a session's
+ * largest batch's memory for the session's life and Node's binding has no run option to
+ * shrink it, so a session unused for releaseIdleMs is released, which frees its arena (and the
+ * reused encoding buffers go with it); the next batch of that model creates it again. Under
+ * steady load nothing is released, so throughput keeps the arena's speed.
+ */
+let releaseTimer: NodeJS.Timeout | undefined;
+
+function scheduleRelease(idleMs: number, delayMs = idleMs): void {
+  if (releaseTimer) return;
+  // unref: a pending release never keeps a finished worker (or process) alive.
+  releaseTimer = setTimeout(() => {
+    releaseTimer = undefined;
+    // In the task queue, so a release never overlaps a batch using that session.
+    void enqueue(() => releaseIdle(idleMs));
+  }, delayMs).unref();
+}
+
+/** Releases every session unused for `idleMs`; re-arms for those still in use. */
+async function releaseIdle(idleMs: number): Promise<void> {
+  const now = performance.now();
+  let oldestKept = Number.POSITIVE_INFINITY;
+  for (const [key, held] of sessions) {
+    if (now - held.lastUsed < idleMs) oldestKept = Math.min(oldestKept, held.lastUsed);
+    else await release(key);
+  }
+  if (sessions.size > 0) scheduleRelease(idleMs, Math.max(1, oldestKept + idleMs - now));
+}
+
+async function release(key: string): Promise<void> {
+  const held = sessions.get(key);
+  if (!held) return;
+  sessions.delete(key);
+  // A session that failed to create has nothing to release (its batch reported the error).
+  await (await held.session.catch(() => undefined))?.release();
+  if (sessions.size === 0) {
+    onehotBuffer = new Float32Array(0);
+    rcBuffer = new Uint8Array(0);
+  }
 }
 
 /** The model's input tensor for a sequence batch (bytes as they are, or one-hot into the reused buffer). */

@@ -29,8 +29,9 @@ export interface ModelSummary {
 
 /**
  * The model versions this server serves: listed from the repository at start, then loaded
- * (manifest, sha256, test block) and warmed up on every worker one by one. Ready when every
- * model has been tried and at least one is warm; a model refused at load stays listed with
+ * (manifest, sha256, test block) and run at full batch shape on the workers one by one, each
+ * released afterwards (sessions are created again on demand and released when idle). Ready when
+ * every model has been tried and at least one runs; a model refused at load stays listed with
  * its reason and answers 503 instead of running.
  */
 export class ModelCatalog {
@@ -65,10 +66,11 @@ export class ModelCatalog {
       const ref = modelRef(s.entry);
       try {
         const model = await repository.load(ref);
-        await engine.warmUp(model);
+        // One round, then released: a check that it runs, not memory held while idle (EngineOptions.releaseIdleMs).
+        await engine.warmUp(model, 1, true);
         s.loaded = model;
         s.state = 'ready';
-        log(`model ${ref} loaded, test block passed, warmed up`);
+        log(`model ${ref} loaded, test block passed, ran a full batch on the workers`);
       } catch (err) {
         s.state = 'refused';
         s.error = errorMessage(err);

@@ -28,6 +28,8 @@ export interface ServiceOptions {
   workers?: number;
   threadsPerWorker?: number;
   maxBatch?: number;
+  /** EngineOptions.releaseIdleMs. */
+  releaseIdleMs?: number;
   device: Device;
   maxUploadBytes: number;
   maxSyncBp: number;
@@ -87,6 +89,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     workers: options.workers,
     threadsPerWorker: options.threadsPerWorker,
     maxBatch: options.maxBatch,
+    releaseIdleMs: options.releaseIdleMs,
     device: options.device,
     probeModelPath: join(catalog.entries[0]!.dir, 'model.onnx'),
     log: (line) => log(line),
