@@ -10,6 +10,7 @@ import { PREDICT_HELP, predictCommand } from './predictCommand.js';
 import { SERVE_HELP, serveCommand } from './serveCommand.js';
 import { SIMULATE_HELP, simulateCommand } from './simulateCommand.js';
 import { toolVersion } from './version.js';
+import { VIEW_HELP, viewCommand } from './viewCommand.js';
 
 /**
  * A command resolves to its exit status (from exitCodes.ts), or to nothing for success, or
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number | void>
   predict: { run: predictCommand, help: PREDICT_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
+  view: { run: viewCommand, help: VIEW_HELP },
 };
 
 const USAGE = `usage: genomeinfer <command> [options]
@@ -37,6 +39,7 @@ commands:
   simulate  rice-like genomes with truth BEDs (or --example: the small example genome)
   features  the centromere model's k-mer features per bin (TSV + bedGraph tracks)
   evaluate  score a prediction BED (and bedGraph) against a truth BED: bin and region metrics
+  view      an annotate output directory in a genome browser (igv.js) on 127.0.0.1, read-only
 
 genomeinfer <command> --help for a command's options; genomeinfer --version for the version.
 

@@ -10,31 +10,41 @@ import { jobRoutes } from './routes/jobs.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { predictRoutes } from './routes/predict.js';
+import { viewRoutes } from './routes/view.js';
 import { JOB_SCHEMA, MODEL_SCHEMA, UPLOAD_FORM_SCHEMA } from './schemas.js';
 import { registerQueryNumbers } from './strictQuery.js';
-import { registerBodyIdleTimeout, serverTimeoutOptions } from './timeouts.js';
+import { registerBodyIdleTimeout, serverTimeoutOptions, type Timeouts } from './timeouts.js';
 
 const VERSION = '0.1.0';
 
-/** The Fastify app: plugins, hooks (auth, metrics), error mapping and the routes. Not listening yet. */
-export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
+/**
+ * The Fastify instance both server modes start from (`serve`, and `view DIR` in
+ * panelViewApp.ts): logging, timeouts, strict schemas and query numbers.
+ */
+export function baseApp(options: { logLevel: string; timeouts: Timeouts }): FastifyInstance {
   const app = Fastify({
-    logger: { level: ctx.logLevel },
+    logger: { level: options.logLevel },
     // JSON bodies are small (dataset paths); genomes come as multipart streams, limited separately.
     bodyLimit: 1 << 20,
     // New requests during shutdown get 503 while in-flight ones finish.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ...serverTimeoutOptions(ctx.timeouts),
-    clientErrorHandler: clientErrorAnswer(ctx.timeouts),
+    ...serverTimeoutOptions(options.timeouts),
+    clientErrorHandler: clientErrorAnswer(options.timeouts),
     // Strict: a misspelt field ("fia") is an error, not silently dropped, and no value is
     // coerced to another type (query numbers are parsed in registerQueryNumbers); every
     // problem is reported, with the schema at hand to list the allowed names.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, verbose: true } },
     schemaErrorFormatter: describeSchemaErrors,
   });
-  registerBodyIdleTimeout(app, ctx.timeouts);
+  registerBodyIdleTimeout(app, options.timeouts);
   registerQueryNumbers(app);
+  return app;
+}
+
+/** The Fastify app: plugins, hooks (auth, metrics), error mapping and the routes. Not listening yet. */
+export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
+  const app = baseApp(ctx);
   await app.register(multipart, {
     // The total over all files is enforced while streaming (uploads.ts); these cap the parts.
     limits: { fileSize: ctx.limits.maxUploadBytes, files: 32, fields: 4, parts: 40, fieldSize: 1024 },
@@ -64,6 +74,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   modelRoutes(app, ctx);
   predictRoutes(app, ctx);
   jobRoutes(app, ctx);
+  viewRoutes(app, ctx);
   return app;
 }
 

@@ -1,13 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ServiceError } from './serviceError.js';
+import { OPEN_VIEW_ROUTES } from './view/viewAssets.js';
 
 /**
- * Routes open without a token: probes (a kubelet carries none) and the API documentation.
- * Matched on the route pattern, not the raw URL, so no spelling of a path reaches a
- * protected handler through an open route.
+ * Routes open without a token: probes (a kubelet carries none), the API documentation and
+ * the genome-browser page's shell and code (no data: the page sends the token with every
+ * fetch of a job's files). Matched on the route pattern, not the raw URL, so no spelling of
+ * a path reaches a protected handler through an open route.
  */
-const OPEN_ROUTES = new Set(['/healthz', '/readyz']);
+const OPEN_ROUTES = new Set(['/healthz', '/readyz', ...OPEN_VIEW_ROUTES]);
 const isOpen = (route: string | undefined) => route !== undefined && (OPEN_ROUTES.has(route) || route === '/docs' || route.startsWith('/docs/'));
 
 /** Compares digests, so neither the token's length nor its prefix leaks through timing. */

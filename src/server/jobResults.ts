@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JobRecord } from '../jobs/jobRecord.js';
 import { bedGraphPaths, bigWigPaths } from '../pipeline/runPrediction.js';
+import { sendFileWithRanges } from './byteRanges.js';
 import type { ServerContext } from './context.js';
 import type { ResultFormat } from './jobView.js';
 import { badRequest, conflict, notFound } from './serviceError.js';
@@ -17,8 +18,12 @@ export function notReady(job: JobRecord) {
   return conflict('job_not_finished', `job ${job.id} is ${job.state}${pct}; poll GET /v1/jobs/${job.id} until its state is done`);
 }
 
-/** Streams one stored result of a done job: BED, bedGraph (one label or all) or one label's bigWig. */
-export async function sendResult(ctx: ServerContext, reply: FastifyReply, job: JobRecord, format: ResultFormat, label: string | undefined) {
+/**
+ * Streams one stored result of a done job: BED, bedGraph (one label or all) or one label's
+ * bigWig. A result that is one file answers Range requests (a genome browser reads a bigWig
+ * by byte ranges); all labels' bedGraphs together are one stream without ranges.
+ */
+export async function sendResult(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply, job: JobRecord, format: ResultFormat, label: string | undefined) {
   const stem = ctx.store.resultStem(job.id);
   const labels = job.result!.labels;
   if (format === 'bed' && label !== undefined) {
@@ -42,7 +47,8 @@ export async function sendResult(ctx: ServerContext, reply: FastifyReply, job: J
     .type(format === 'bigwig' ? 'application/octet-stream' : 'text/plain; charset=utf-8')
     .header('Content-Disposition', `attachment; filename="${job.id}${label ? `.${label}` : ''}.${extension}"`);
   // Several bedGraph tracks (one per label, each with its own track line) make one valid file.
-  return reply.send(files.length === 1 ? createReadStream(files[0]!) : Readable.from(concatenated(files)));
+  if (files.length === 1) return sendFileWithRanges(request, reply, files[0]!);
+  return reply.send(Readable.from(concatenated(files)));
 }
 
 async function* concatenated(files: string[]) {

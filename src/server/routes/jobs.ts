@@ -28,14 +28,22 @@ const DATASET_BODY = {
   },
 } as const;
 
+/** The job with this id (404 when there is none: a malformed id included). */
+export function findJob(ctx: ServerContext, id: string): JobRecord {
+  const job = isJobId(id) ? ctx.runner.get(id) : undefined;
+  if (!job) throw notFound('job_not_found', `no job with id '${id.slice(0, 64)}' on this server`);
+  return job;
+}
+
+/** A done job, or 409 saying why it has no result yet. */
+export function doneJob(ctx: ServerContext, id: string): JobRecord {
+  const job = findJob(ctx, id);
+  if (job.state !== 'done' || !job.result) throw notReady(job);
+  return job;
+}
+
 /** Async jobs: submit (upload or dataset paths), poll, fetch results, cancel. */
 export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const findJob = (id: string): JobRecord => {
-    const job = isJobId(id) ? ctx.runner.get(id) : undefined;
-    if (!job) throw notFound('job_not_found', `no job with id '${id.slice(0, 64)}' on this server`);
-    return job;
-  };
-
   app.post<{ Querystring: RegionQuery & { model?: string }; Body: JobSubmission }>(
     '/v1/jobs',
     {
@@ -72,7 +80,7 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
         response: { 200: JOB_RESPONSE, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request) => jobView(findJob(request.params.id)),
+    async (request) => jobView(findJob(ctx, request.params.id)),
   );
 
   app.get<{ Params: { id: string }; Querystring: { format: ResultFormat; label?: string } }>(
@@ -80,7 +88,8 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
     {
       schema: {
         summary: "A finished job's result: BED (default), bedGraph or bigWig probabilities",
-        description: 'bedgraph: one track per label, or the one `label` names; bigwig: one label (`label` needed when the model has several).',
+        description:
+          'bedgraph: one track per label, or the one `label` names; bigwig: one label (`label` needed when the model has several). A one-file result answers a `Range: bytes=…` request with 206 (416 past its end), as genome browsers ask.',
         tags: ['jobs'],
         params: ID_PARAMS,
         querystring: {
@@ -88,14 +97,17 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
           additionalProperties: false,
           properties: { format: { type: 'string', enum: [...RESULT_FORMATS], default: 'bed' }, label: { type: 'string' } },
         },
-        response: { 200: { type: 'string', description: 'BED9 or bedGraph text; bigWig bytes' }, ...errorResponses(400, 401, 404, 409) },
+        response: {
+          200: { type: 'string', description: 'BED9 or bedGraph text; bigWig bytes' },
+          206: { type: 'string', description: 'the byte range asked for' },
+          ...errorResponses(400, 401, 404, 409, 416),
+        },
       },
     },
     async (request, reply) => {
-      const job = findJob(request.params.id);
-      if (job.state !== 'done' || !job.result) throw notReady(job);
+      const job = doneJob(ctx, request.params.id);
       const { format, label } = request.query;
-      return sendResult(ctx, reply, job, format, label);
+      return sendResult(ctx, request, reply, job, format, label);
     },
   );
 
@@ -111,7 +123,7 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (request) => {
-      const job = findJob(request.params.id);
+      const job = findJob(ctx, request.params.id);
       if (isFinished(job.state)) throw conflict('job_finished', `job ${job.id} already finished (${job.state}); there is nothing to cancel`);
       return jobView((await ctx.runner.cancel(job.id)) ?? job);
     },
