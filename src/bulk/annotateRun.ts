@@ -8,6 +8,7 @@ import { annotateVariety } from './annotateVariety.js';
 import { clearFailure, recordFailure, type FailureRecord } from './failures.js';
 import type { ManifestEntry } from './manifest.js';
 import { mapLimit } from './mapLimit.js';
+import { VarietyGroups } from './varietyGroups.js';
 import { selectVarieties, type Shard } from './shard.js';
 import { markerCovers, readMarker, removePartialRoot, varietyDir } from './varietyOutputs.js';
 
@@ -23,6 +24,8 @@ export interface AnnotateOptions {
   toolVersion: string;
   /** Varieties in flight at once (they share the engine's workers). */
   concurrency: number;
+  /** Varieties of one VCF read in one pass (default DEFAULT_GROUP_SIZE, bulk/varietyGroups.ts). */
+  vcfGroupSize?: number;
   /** Tries per variety in this run; input errors (a corrupt FASTA) are not retried. */
   maxAttempts: number;
   signal?: AbortSignal;
@@ -81,6 +84,8 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
 
   const completed: string[] = [];
   const failed: FailureRecord[] = [];
+  // Varieties given as samples of one VCF share passes over it (groups in run order).
+  const groups = new VarietyGroups(pending, options.vcfGroupSize);
   const runOne = async (entry: ManifestEntry) => {
     if (options.signal?.aborted) return;
     const v = entry.variety;
@@ -91,6 +96,7 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
         const marker = await annotateVariety(options.engine, models, entry, outDir, {
           toolVersion: options.toolVersion,
           signal: options.signal,
+          source: await groups.source(entry),
           onProgress: (b) => {
             setDone(v, b);
             report(v);

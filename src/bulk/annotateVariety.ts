@@ -6,6 +6,7 @@ import { modelRef, type LoadedModel } from '../models/repository.js';
 import { openGenomeInput } from '../pipeline/genomeInput.js';
 import type { Progress } from '../pipeline/predictChromosomes.js';
 import { bigWigPaths, runPrediction } from '../pipeline/runPrediction.js';
+import type { SequenceSource } from '../readers/sequenceSource.js';
 import { AtomicFile } from '../writers/atomicFile.js';
 import type { ManifestEntry } from './manifest.js';
 import { MARKER_FILE, partialDir, varietyDir, type MarkerModel, type VarietyMarker } from './varietyOutputs.js';
@@ -16,6 +17,8 @@ export interface VarietyRunOptions {
   signal?: AbortSignal;
   /** Bases done across this variety's models (each model reads the whole genome once). */
   onProgress?: (basesDone: number) => void;
+  /** The variety's sequence, already open (a variety of a VCF group); closed here when done. */
+  source?: SequenceSource;
 }
 
 /**
@@ -39,14 +42,15 @@ export async function annotateVariety(
     let basesBefore = 0;
     for (const model of models) {
       const name = model.manifest.name;
-      const input = await openGenomeInput(entry.paths, model);
+      const input = await openGenomeInput(entry.paths, model, options.source);
       try {
         marker ??= {
           variety: entry.variety,
           genomeinfer: options.toolVersion,
           fasta: entry.paths.fasta,
           metadata: entry.metadata,
-          chromosomes: input.fasta.chromosomes.map((c) => ({ name: c.name, length: c.length })),
+          // Outputs' coordinates: a variety from a VCF is written on the reference's chromosomes.
+          chromosomes: input.outputChromosomes.map((c) => ({ name: c.name, length: c.length })),
           bases: genomeLength(input.fasta.chromosomes),
         };
         const labels = model.manifest.labels;
@@ -74,6 +78,8 @@ export async function annotateVariety(
   } catch (err) {
     await rm(work, { recursive: true, force: true });
     throw err;
+  } finally {
+    await options.source?.close();
   }
 }
 

@@ -62,7 +62,7 @@ async function missingInput(entry: ManifestEntry): Promise<string | undefined> {
   const { fasta, gzi } = entry.paths;
   const index = indexPaths(entry.paths);
   // Without opening the FASTA, a .gzi is expected where one is named or the name says bgzip.
-  const files = [fasta, index.fai, ...(gzi || /\.gz$/.test(fasta) ? [index.gzi] : [])];
+  const files = [fasta, index.fai, ...(gzi || /\.gz$/.test(fasta) ? [index.gzi] : []), ...(entry.paths.variety ? [entry.paths.variety.vcf] : [])];
   for (const f of files) if (!(await stat(f).catch(() => undefined))) return f;
   return undefined;
 }

@@ -25,7 +25,12 @@ centromeres.svg. Exit status: 0 when every variety of the shard is finished; 1 w
 for their input (fix it first); 75 when the machine failed them all (out of memory, disk full,
 a killed worker: run again); 2 usage error; 130/143 stopped by SIGINT/SIGTERM.
   --manifest FILE       TSV with a header: variety, fasta, optional fai, gzi, any metadata
-                        columns; relative paths are relative to the manifest
+                        columns; relative paths are relative to the manifest. Varieties given
+                        as VCF samples: vcf + sample columns (optional haplotype, as predict
+                        --haplotype) instead of fasta, with the reference named once by
+                        --reference; outputs are in reference coordinates, and the VCF is
+                        read once per chromosome per group of 8 varieties
+  --reference FILE      the indexed reference FASTA the manifest's vcf rows were called against
   --out DIR             output directory (shared by all shards)
   --models LIST         comma-separated NAME[@VERSION] (default centromere,histone)
   --shard i/N           run only rows i, i+N, i+2N, … (0 ≤ i < N); shards 0…N-1 cover the
@@ -57,6 +62,7 @@ export async function annotateCommand(argv: string[]): Promise<number | void> {
     'summary-only': { type: 'boolean' },
     ...ENGINE_ARGS,
     'models-dir': { type: 'string' },
+    reference: { type: 'string' },
   });
   for (const required of ['manifest', 'out'] as const) {
     if (!args[required]) throw new UsageError(`annotate: --${required} is required (see genomeinfer annotate --help)`);
@@ -72,7 +78,7 @@ export async function annotateCommand(argv: string[]): Promise<number | void> {
   const engineArgs = engineOptions(args);
   const concurrency = positiveInt('--concurrency', args.concurrency) ?? 2;
   const maxAttempts = positiveInt('--max-attempts', args['max-attempts']) ?? 2;
-  const manifest = await readManifest(args.manifest!);
+  const manifest = await readManifest(args.manifest!, { reference: args.reference });
   const selected = selectVarieties(manifest, shard, args.variety);
   const order = manifest.map((e) => e.variety);
   const finish = async () => {

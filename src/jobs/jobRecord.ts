@@ -15,8 +15,26 @@ export interface JobInput {
   fai?: string;
   gzi?: string;
   tracks?: Record<string, string>;
+  /** A variety given as a VCF sample on the reference `fasta` (dataset jobs; see predict --vcf). */
+  vcf?: string;
+  sample?: string;
+  haplotype?: string;
+  coords?: 'reference' | 'variety';
   /** Stored path → the client's name for it (upload: `'genome.fa' (field fasta)`). */
   labels?: Record<string, string>;
+}
+
+/**
+ * What an attribution job (POST /v1/attribution past the synchronous size) computes instead of a
+ * prediction: in-silico mutagenesis of [start, end) of `chrom` (0-based) for `label`, its TSV
+ * holding the `top` positions.
+ */
+export interface AttributionSpec {
+  chrom: string;
+  start: number;
+  end: number;
+  label: string;
+  top: number;
 }
 
 /** A job as stored (one JSON file) and as GET /v1/jobs/:id returns it. */
@@ -27,6 +45,8 @@ export interface JobRecord {
   state: JobState;
   input: JobInput;
   regions?: Partial<RegionParams>;
+  /** Set for an attribution job (results: the attribution files, not BED/bedGraph/bigWig). */
+  attribution?: AttributionSpec;
   progress: { basesDone: number; basesTotal: number };
   /** How many times it was started (a restart interrupting a run starts it again). */
   attempts: number;

@@ -23,12 +23,24 @@ export function jobRecordProblems(value: unknown, id: string): string[] {
     isObject(input) &&
       (input.source === 'upload' || input.source === 'dataset') &&
       typeof input.fasta === 'string' &&
-      ['fai', 'gzi'].every((k) => input[k] === undefined || typeof input[k] === 'string') &&
+      ['fai', 'gzi', 'vcf', 'sample', 'haplotype', 'coords'].every((k) => input[k] === undefined || typeof input[k] === 'string') &&
       (input.tracks === undefined || isStringMap(input.tracks)) &&
       (input.labels === undefined || isStringMap(input.labels)),
     'field input is missing or malformed',
   );
   need(value.regions === undefined || (isObject(value.regions) && Object.values(value.regions).every((v) => typeof v === 'number' || typeof v === 'boolean')), 'field regions is malformed');
+  const attribution = value.attribution;
+  need(
+    attribution === undefined ||
+      (isObject(attribution) &&
+        typeof attribution.chrom === 'string' &&
+        typeof attribution.label === 'string' &&
+        Number.isInteger(attribution.top) &&
+        isCount(attribution.start) &&
+        isCount(attribution.end) &&
+        (attribution.end as number) > (attribution.start as number)),
+    'field attribution is malformed',
+  );
   const progress = value.progress;
   need(isObject(progress) && isCount(progress.basesDone) && isCount(progress.basesTotal), 'field progress is missing or malformed');
   need(Number.isInteger(value.attempts) && (value.attempts as number) >= 0, 'field attempts is missing or not a count');

@@ -41,13 +41,18 @@ export interface GenomeInputPaths extends SequencePaths {
   tracks?: Record<string, string>;
 }
 
-/** Opens and validates every input before any work starts (so nothing is half-written). */
-export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedModel): Promise<GenomeInput> {
-  const fasta = await openSequenceSource(paths);
+/**
+ * Opens and validates every input before any work starts (so nothing is half-written).
+ * `opened`: the genome's source when the caller already has it open (it then closes it too).
+ */
+export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedModel, opened?: SequenceSource): Promise<GenomeInput> {
+  // A source opened by the caller (a bulk run's variety from a shared VCF pass) stays the caller's to close.
+  const fasta = opened ?? (await openSequenceSource(paths));
   try {
-    return await openTracks(paths, model, fasta);
+    const input = await openTracks(paths, model, fasta);
+    return opened ? { ...input, close: async () => undefined } : input;
   } catch (err) {
-    await fasta.close();
+    if (!opened) await fasta.close();
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import type { JobInput } from '../jobs/jobRecord.js';
 import type { GenomeInputPaths } from '../pipeline/genomeInput.js';
 import type { DataRoots } from './dataRoots.js';
 import { PathLabels } from './pathLabels.js';
+import { varietyArgs } from '../cli/varietyArgs.js';
 
 /** A genome named by paths under the data roots (a JSON job submission). */
 export interface DatasetRequest {
@@ -9,6 +10,11 @@ export interface DatasetRequest {
   fai?: string;
   gzi?: string;
   tracks?: Record<string, string>;
+  /** A variety: the reference `fasta` + this VCF's `sample` (as predict --vcf/--sample). */
+  vcf?: string;
+  sample?: string;
+  haplotype?: string;
+  coords?: 'reference' | 'variety';
 }
 
 /**
@@ -39,5 +45,12 @@ export async function resolveDatasetInput(roots: DataRoots, request: DatasetRequ
     labels.set(file.path, `'${file.requested}'`);
     tracks[name] = file.path;
   }
-  return { paths: { fasta: fasta.path, fai, gzi, tracks }, labels };
+  let variety: Pick<GenomeInputPaths, 'variety' | 'coords'> = {};
+  if (request.vcf !== undefined || request.sample !== undefined) {
+    const given = varietyArgs({ vcf: request.vcf, sample: request.sample, haplotype: request.haplotype, coords: request.coords });
+    const vcf = await roots.resolve(request.vcf!, 'vcf');
+    labels.set(vcf.path, `'${vcf.requested}'`);
+    variety = { variety: { ...given.variety!, vcf: vcf.path }, coords: given.coords };
+  }
+  return { paths: { fasta: fasta.path, fai, gzi, tracks, ...variety }, labels };
 }

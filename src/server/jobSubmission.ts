@@ -55,7 +55,7 @@ export async function submitDataset(ctx: ServerContext, body: JobSubmission | un
   const model = ctx.catalog.resolve(body.model);
   const { paths, labels } = await resolveDatasetInput(ctx.dataRoots, body);
   const { bases } = await ctx.predictions.inspect(model, paths, labels);
-  const input: JobInput = { source: 'dataset', fasta: body.fasta, fai: body.fai, gzi: body.gzi, tracks: body.tracks };
+  const input: JobInput = { source: 'dataset', fasta: body.fasta, fai: body.fai, gzi: body.gzi, tracks: body.tracks, vcf: body.vcf, sample: body.sample, haplotype: body.haplotype, coords: body.coords };
   return ctx.runner.submit(newJob(randomUUID(), model.key, input, bases, body));
 }
 

@@ -24,6 +24,10 @@ const DATASET_BODY = {
     fai: { type: 'string', minLength: 1, description: 'default: the FASTA path + .fai' },
     gzi: { type: 'string', minLength: 1, description: 'bgzip only; default: the FASTA path + .gzi' },
     tracks: { type: 'object', additionalProperties: { type: 'string', minLength: 1 }, description: 'track name → bigWig path' },
+    vcf: { type: 'string', minLength: 1, description: 'a variety as the reference `fasta` + this bgzipped VCF (.tbi or .csi next to it) and `sample`' },
+    sample: { type: 'string', minLength: 1, description: 'the VCF sample whose genotypes make the variety' },
+    haplotype: { type: 'string', enum: ['1', '2', 'R', 'A'], description: 'allele taken from each genotype, as bcftools consensus -H (default 1)' },
+    coords: { type: 'string', enum: ['reference', 'variety'], description: 'coordinates of the results (default reference)' },
     ...REGION_QUERY_PROPERTIES,
   },
 } as const;

@@ -1,0 +1,49 @@
+/**
+ * annotate over varieties given as samples of one VCF with one shared reference (issue 14):
+ * each variety's outputs equal predict --vcf (reference coordinates), in the same run as a
+ * FASTA variety; a manifest with vcf rows and no --reference is refused.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runCli, tempDir } from './helpers.js';
+import { simulateEpigenome, writeIndexedVcf } from './varietyFixtures.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let epi: string;
+let manifest: string;
+
+before(async () => {
+  tmp = tempDir('genomeinfer-vcf-annotate-');
+  epi = simulateEpigenome(tmp.dir, 100000);
+  await writeIndexedVcf(epi, join(tmp.dir, 'calls.vcf.gz'), { spacingBp: 300 });
+  manifest = join(tmp.dir, 'manifest.tsv');
+  // Relative paths resolve against the manifest's directory; the reference is named once.
+  writeFileSync(manifest, ['variety\tvcf\tsample\thaplotype\tfasta', 'A\tcalls.vcf.gz\tS1\t\t', 'B\tcalls.vcf.gz\tS2\tA\t', 'C\tcalls.vcf.gz\tS4\t\t', 'REF\t\t\t\tepi/genome.fa', ''].join('\n'));
+});
+after(() => tmp.cleanup());
+
+test('vcf + sample rows: each variety equals predict --vcf, in reference coordinates', () => {
+  const out = join(tmp.dir, 'out');
+  const r = runCli(['annotate', '--manifest', manifest, '--reference', epi, '--out', out, '--models', 'histone', '--workers', '1', '--no-summary']);
+  assert.equal(r.status, 0, r.stderr);
+  const fai = readFileSync(`${epi}.fai`, 'utf8').trim().split('\n').map((l) => ({ name: l.split('\t')[0], length: Number(l.split('\t')[1]) }));
+  for (const [variety, sample, haplotype] of [['A', 'S1', '1'], ['B', 'S2', 'A'], ['C', 'S4', '1']] as const) {
+    const bed = join(tmp.dir, `${variety}.bed`);
+    const p = runCli(['predict', '--model', 'histone', '--workers', '1', '--fasta', epi, '--vcf', join(tmp.dir, 'calls.vcf.gz'), '--sample', sample, '--haplotype', haplotype, '--out', bed]);
+    assert.equal(p.status, 0, p.stderr);
+    assert.equal(readFileSync(join(out, variety, 'histone.bed'), 'utf8'), readFileSync(bed, 'utf8'), variety);
+    const marker = JSON.parse(readFileSync(join(out, variety, 'annotate.json'), 'utf8')) as { chromosomes: { name: string; length: number }[] };
+    assert.deepEqual(marker.chromosomes, fai, 'outputs declared on the reference chromosomes');
+  }
+  const reference = join(tmp.dir, 'reference.bed');
+  assert.equal(runCli(['predict', '--model', 'histone', '--workers', '1', '--fasta', epi, '--out', reference]).status, 0);
+  assert.equal(readFileSync(join(out, 'REF', 'histone.bed'), 'utf8'), readFileSync(reference, 'utf8'));
+});
+
+test('vcf rows without --reference: one error naming the line', () => {
+  const r = runCli(['annotate', '--manifest', manifest, '--out', join(tmp.dir, 'none'), '--models', 'histone']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /line 2: variety 'A' is given as a VCF sample; name the reference FASTA it was called against with --reference FILE/);
+});
