@@ -5,6 +5,8 @@
 import { renderNotes, renderTopCalls, setState, showSession } from './browser.js';
 
 let shown = { variety: undefined, browser: undefined };
+/** Variety directories the server could not read, shown above every variety's notes. */
+let problems = [];
 const el = (id) => document.getElementById(id);
 
 function state() {
@@ -124,7 +126,7 @@ async function show() {
   const browser = await showSession(el('igv'), session, undefined, want.locus);
   shown = { variety, browser };
   renderTopCalls(el('calls'), session, browser);
-  renderNotes(el('notes'), session.notes);
+  renderNotes(el('notes'), [...problems, ...session.notes]);
   setState('ready', session.title);
 }
 
@@ -139,7 +141,7 @@ async function main() {
     renderTable(table);
   }
   if (overview.figureURL) await renderFigure(overview.figureURL);
-  if (overview.problems.length) renderNotes(el('notes'), overview.problems);
+  problems = overview.problems;
   window.addEventListener('hashchange', () => show().catch(fail));
   await show();
 }

@@ -1,6 +1,7 @@
 import type { JobRecord } from '../../jobs/jobRecord.js';
 import type { ServerContext } from '../context.js';
-import { genomeMissingMessage, jobGenomePaths } from './jobGenome.js';
+import { ServiceError } from '../serviceError.js';
+import { genomeMissingMessage, jobGenomePaths, type JobGenomePaths } from './jobGenome.js';
 import { isGzip, topCallsOfFile, type ViewSession } from './viewSession.js';
 
 /**
@@ -13,19 +14,8 @@ import { isGzip, topCallsOfFile, type ViewSession } from './viewSession.js';
 export async function jobViewSession(ctx: ServerContext, job: JobRecord): Promise<ViewSession> {
   const api = `/v1/jobs/${job.id}`;
   const labels = job.result!.labels;
-  const genome = await jobGenomePaths(ctx, job);
   const notes: string[] = [];
-  const genomeURL = (file: string) => `${api}/genome?file=${file}`;
-  let reference: ViewSession['reference'] = { id: job.id, chromSizesURL: genomeURL('sizes') };
-  if (!genome.fasta || !genome.fai) {
-    notes.push(`${genomeMissingMessage(job, !genome.fasta ? 'fasta' : 'fai')}: showing chromosome sizes only, without sequence.`);
-  } else if (!(await isGzip(genome.fasta))) {
-    reference = { id: job.id, fastaURL: genomeURL('fasta'), indexURL: genomeURL('fai') };
-  } else if (genome.gzi) {
-    reference = { id: job.id, fastaURL: genomeURL('fasta'), indexURL: genomeURL('fai'), compressedIndexURL: genomeURL('gzi') };
-  } else {
-    notes.push(`${genomeMissingMessage(job, 'gzi')}: the bgzip FASTA cannot be read without it, so only chromosome sizes are shown.`);
-  }
+  const reference = await jobReference(ctx, job, notes);
   const tracks: ViewSession['tracks'] = [
     { name: `${job.model} regions`, format: 'bed', url: `${api}/result?format=bed` },
     ...labels.map((label) => ({ name: label, format: 'bigwig' as const, url: `${api}/result?format=bigwig&label=${encodeURIComponent(label)}` })),
@@ -35,4 +25,25 @@ export async function jobViewSession(ctx: ServerContext, job: JobRecord): Promis
   if (without.length) notes.push(`No region called for ${without.join(', ')}.`);
   const fasta = job.input.labels?.[job.input.fasta] ?? `'${job.input.fasta}'`;
   return { title: `job ${job.id} · ${job.model} · ${fasta}`, reference, tracks, topCalls: top, notes };
+}
+
+/** The job's genome with sequence where its files can be read, else its chromosome sizes (and a note why). */
+async function jobReference(ctx: ServerContext, job: JobRecord, notes: string[]): Promise<ViewSession['reference']> {
+  const url = (file: string) => `/v1/jobs/${job.id}/genome?file=${file}`;
+  const sizesOnly = (why: string) => {
+    notes.push(`${why}: showing chromosome sizes only, without sequence.`);
+    return { id: job.id, chromSizesURL: url('sizes') };
+  };
+  let genome: JobGenomePaths;
+  try {
+    genome = await jobGenomePaths(ctx, job);
+  } catch (err) {
+    // The data-root rules refuse the genome now (a root gone, a symlink leading out).
+    if (err instanceof ServiceError && err.status === 403) return sizesOnly(err.message);
+    throw err;
+  }
+  if (!genome.fasta || !genome.fai) return sizesOnly(genomeMissingMessage(job, !genome.fasta ? 'fasta' : 'fai'));
+  if (!(await isGzip(genome.fasta))) return { id: job.id, fastaURL: url('fasta'), indexURL: url('fai') };
+  if (!genome.gzi) return sizesOnly(`${genomeMissingMessage(job, 'gzi')} (a bgzip FASTA is read through it)`);
+  return { id: job.id, fastaURL: url('fasta'), indexURL: url('fai'), compressedIndexURL: url('gzi') };
 }

@@ -4,7 +4,7 @@ import { errorMessage, UsageError } from '../../errors.js';
 import { MARKER_FILE, readMarker, type VarietyMarker } from '../../bulk/varietyOutputs.js';
 import { DataRoots } from '../dataRoots.js';
 import { notFound, ServiceError } from '../serviceError.js';
-import { isGzip, naturalOrder, topCallsOfFile, type ViewSession, type ViewTrack } from './viewSession.js';
+import { isGzip, naturalOrder, topCallsOfFile, type TopCall, type ViewSession, type ViewTrack } from './viewSession.js';
 
 /** A TSV of DIR/summary/, as the page renders it. */
 export interface SummaryTable {
@@ -141,10 +141,12 @@ export class PanelDirectory {
     }
     const missing = listed.filter((f) => !present.includes(f));
     if (missing.length) notes.push(`${v}/${MARKER_FILE} lists ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in the directory.`);
-    const topCalls = [];
+    const topCalls: TopCall[] = [];
     for (const m of marker.models) {
       if (present.includes(m.bed)) topCalls.push(...(await topCallsOfFile(join(this.dir, v, m.bed), m.labels)));
     }
+    const without = marker.models.flatMap((m) => m.labels).filter((l) => !topCalls.some((c) => c.label === l));
+    if (without.length) notes.push(`No region called for ${without.join(', ')} in ${v}.`);
     return { title: `${basename(this.dir)} · ${v}`, reference, tracks, topCalls, notes };
   }
 
