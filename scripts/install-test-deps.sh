@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests check our outputs against (samtools, bgzip/tabix,
 # bedtools, bcftools (consensus sequences and chains for varieties from a VCF), pyBigWig, jellyfish, trf for tandem-repeat periods, promtool from prometheus for the metrics scrape,
-# snakemake 7 for the workflow test) and
+# snakemake 7 for the workflow test, chromium for the genome-browser page tests, driven by the
+# playwright-core devDependency) and
 # PyTorch for the ONNX parity test (python3-torch, under /usr/bin/python3), and helm for the
 # chart tests (scripts/install-helm.sh). Idempotent:
 # does nothing when they are already there.
@@ -17,6 +18,7 @@ command -v jellyfish >/dev/null || missing+=(jellyfish)
 command -v trf >/dev/null || missing+=(trf)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v snakemake >/dev/null || missing+=(snakemake)
+command -v chromium >/dev/null || missing+=(chromium)
 /usr/bin/python3 -c 'import pyBigWig' 2>/dev/null || missing+=(python3-pybigwig)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -102,11 +102,12 @@ async function renderFigure(url) {
   for (const node of [svg, ...svg.querySelectorAll('*')]) {
     for (const attr of [...node.attributes]) if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) node.removeAttribute(attr.name);
   }
-  svg.addEventListener('click', (event) => {
+  const figure = document.importNode(svg, true);
+  figure.addEventListener('click', (event) => {
     const r = event.target.closest('[data-variety]');
     if (r) location.hash = locusHref(r.dataset.variety, r.dataset.chrom, r.dataset.start, r.dataset.end);
   });
-  el('figure').append(Object.assign(document.createElement('h2'), { textContent: 'Centromere figure (a call opens its locus)' }), document.importNode(svg, true));
+  el('figure').append(Object.assign(document.createElement('h2'), { textContent: 'Centromere figure (a call opens its locus)' }), figure);
 }
 
 async function show() {
