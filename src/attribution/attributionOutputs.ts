@@ -53,6 +53,13 @@ export function topPositions(result: IsmResult, top: number): AttributedBase[] {
   return order.slice(0, top).map((i) => attributedBase(result, i, maxAbs[i]!, mean[i]!));
 }
 
+/** Every base of the region, in order (unmutated ones with null deltas). */
+export function everyBase(result: IsmResult): AttributedBase[] {
+  const maxAbs = maxAbsDelta(result);
+  const mean = meanDelta(result);
+  return Array.from(maxAbs, (m, i) => attributedBase(result, i, m, mean[i]!));
+}
+
 function attributedBase(result: IsmResult, i: number, maxAbs: number, mean: number): AttributedBase {
   const d = result.deltas.subarray(i * 4, i * 4 + 4);
   const mutated = !Number.isNaN(d[0]!);

@@ -81,21 +81,11 @@ interface SegmentReference {
 export async function attributeRegion(engine: InferenceEngine, model: LoadedModel, input: GenomeInput, request: IsmRequest, options: IsmOptions = {}): Promise<IsmResult> {
   const started = performance.now();
   const { manifest, geometry } = model;
-  if (manifest.input.kind !== 'sequence') {
-    throw new InputError('attribution_model_unsupported', `model ${model.key} reads per-bin tracks, not bases: in-silico mutagenesis needs a sequence model`);
-  }
-  if (manifest.postprocess.stitch !== 'crop') {
-    throw new InputError('attribution_model_unsupported', `model ${model.key} blends overlapping segments; in-silico mutagenesis supports cropping models only`);
-  }
-  const label = request.label ?? manifest.labels[0]!;
+  const label = checkAttributable(model, request);
   const labelIndex = manifest.labels.indexOf(label);
-  if (labelIndex < 0) throw new InputError('attribution_label_unknown', `model ${model.key} has no label '${label}'; its labels are ${manifest.labels.join(', ')}`);
   const { region } = request;
   const chrom = regionChromosome(region, input.fasta.chromosomes, input.fasta.path);
   const regionBp = region.end - region.start;
-  if (regionBp > MAX_ATTRIBUTION_BP) {
-    throw new InputError('attribution_region_too_large', `region ${formatRegion(region)} has ${regionBp} bases; attribution takes at most ${MAX_ATTRIBUTION_BP} per request (3 model inputs per base)`);
-  }
   const inputBp = (geometry.segmentBins + 2 * geometry.contextBins) * geometry.binBp;
   const segments = planSegments(chrom, geometry).filter((s) => s.inputStart < region.end && s.inputEnd > region.start);
 
@@ -137,11 +127,15 @@ export async function attributeRegion(engine: InferenceEngine, model: LoadedMode
   let mutantsDone = 0;
   let failure: unknown;
   const inFlight = new Set<Promise<void>>();
-  const addDelta = (ref: SegmentReference, out: SegmentOutput, cell: number) => {
+  // Each segment's share of every delta, added up in segment order at the end: results come
+  // back in any order, and float addition in arrival order would make reruns differ in the last bit.
+  const shares = references.map(() => new Float64Array(regionBp * 4));
+  const addDelta = (k: number, out: SegmentOutput, cell: number) => {
+    const ref = references[k]!;
     const from = labelIndex * out.bins + coreOffsetBins(ref.segment, geometry.binBp);
     let d = 0;
     for (let b = 0; b < ref.core.length; b++) if (!ref.gap[b]) d += out.probs[from + b]! - ref.core[b]!;
-    deltas[cell]! += d;
+    shares[k]![cell] = d;
     mutantsDone++;
     options.onProgress?.(Math.floor((regionBp * mutantsDone) / mutantsTotal), regionBp);
   };
@@ -149,7 +143,7 @@ export async function attributeRegion(engine: InferenceEngine, model: LoadedMode
     const code = CODE[reference[i]!]!;
     if (code < 0) continue;
     const pos = region.start + i;
-    for (const ref of references) {
+    for (const [k, ref] of references.entries()) {
       if (pos < ref.segment.inputStart || pos >= ref.segment.inputEnd) continue;
       for (let alt = 0; alt < 4; alt++) {
         if (alt === code) continue;
@@ -161,7 +155,7 @@ export async function attributeRegion(engine: InferenceEngine, model: LoadedMode
         const done: Promise<void> = engine
           .run(model, { kind: 'sequence', bases })
           .then(
-            (out) => addDelta(ref, out, i * 4 + alt),
+            (out) => addDelta(k, out, i * 4 + alt),
             (err: unknown) => void (failure ??= err),
           )
           .finally(() => {
@@ -175,6 +169,7 @@ export async function attributeRegion(engine: InferenceEngine, model: LoadedMode
   await Promise.all(inFlight);
   if (failure !== undefined) throw failure;
   if (options.signal?.aborted) throw cancelled();
+  for (const share of shares) for (let c = 0; c < deltas.length; c++) if (!Number.isNaN(deltas[c]!)) deltas[c]! += share[c]!;
 
   const last = references[references.length - 1]!.segment;
   return {
@@ -189,6 +184,28 @@ export async function attributeRegion(engine: InferenceEngine, model: LoadedMode
     mutants: mutantsDone,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Whether `model` can explain `request` (a sequence model that crops, a label it has, a region
+ * of at most MAX_ATTRIBUTION_BP): the label to explain, or a typed error. Checked again by
+ * attributeRegion; callers that queue work check it first.
+ */
+export function checkAttributable(model: LoadedModel, request: IsmRequest): string {
+  const { manifest } = model;
+  if (manifest.input.kind !== 'sequence') {
+    throw new InputError('attribution_model_unsupported', `model ${model.key} reads per-bin tracks, not bases: in-silico mutagenesis needs a sequence model`);
+  }
+  if (manifest.postprocess.stitch !== 'crop') {
+    throw new InputError('attribution_model_unsupported', `model ${model.key} blends overlapping segments; in-silico mutagenesis supports cropping models only`);
+  }
+  const label = request.label ?? manifest.labels[0]!;
+  if (!manifest.labels.includes(label)) throw new InputError('attribution_label_unknown', `model ${model.key} has no label '${label}'; its labels are ${manifest.labels.join(', ')}`);
+  const regionBp = request.region.end - request.region.start;
+  if (regionBp > MAX_ATTRIBUTION_BP) {
+    throw new InputError('attribution_region_too_large', `region ${formatRegion(request.region)} has ${regionBp} bases; attribution takes at most ${MAX_ATTRIBUTION_BP} per request (3 model inputs per base)`);
+  }
+  return label;
 }
 
 /** One input through the engine, holding a slot while it is in flight (as `predict` does). */

@@ -25,6 +25,7 @@ With GENOMEINFER_TOKEN set, requests need Authorization: Bearer <token> (not /he
   --max-upload-bytes N      bytes of one upload, all files together (default 2147483648); beyond: 413
   --max-sync-bp N           largest genome POST /v1/predict runs (default 50000000); beyond: 413
   --max-sync N              synchronous predictions at once (default: workers); beyond: 503
+  --max-sync-attribution-bp N  largest region POST /v1/attribution answers at once (default 1000); beyond: a job
   --max-queued-jobs N       jobs waiting (default 64); beyond: 429
   --max-running-jobs N      jobs running at once (default 1)
   --shutdown-grace-seconds N  on SIGTERM, how long running jobs may finish before they are re-queued (default 30)
@@ -48,6 +49,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     'max-upload-bytes': { type: 'string' },
     'max-sync-bp': { type: 'string' },
     'max-sync': { type: 'string' },
+    'max-sync-attribution-bp': { type: 'string' },
     'max-queued-jobs': { type: 'string' },
     'max-running-jobs': { type: 'string' },
     'shutdown-grace-seconds': { type: 'string' },
@@ -98,6 +100,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     maxUploadBytes: int('max-upload-bytes', 2 ** 31),
     maxSyncBp: int('max-sync-bp', 50_000_000),
     maxSyncPredictions: positiveInt('--max-sync', args['max-sync']),
+    maxSyncAttributionBp: int('max-sync-attribution-bp', 1_000),
     maxQueuedJobs: int('max-queued-jobs', 64),
     maxRunningJobs: int('max-running-jobs', 1),
     shutdownGraceMs: seconds('--shutdown-grace-seconds', args['shutdown-grace-seconds'], 30) * 1000,

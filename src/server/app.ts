@@ -7,6 +7,7 @@ import type { ServerContext } from './context.js';
 import { clientErrorAnswer, describeSchemaErrors, ERROR_SCHEMA, registerErrorHandling } from './errorMapping.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { attributionRoutes } from './routes/attribution.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { predictRoutes } from './routes/predict.js';
@@ -74,6 +75,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   modelRoutes(app, ctx);
   predictRoutes(app, ctx);
   jobRoutes(app, ctx);
+  attributionRoutes(app, ctx);
   viewRoutes(app, ctx);
   return app;
 }

@@ -22,6 +22,8 @@ export interface ServerContext {
     maxUploadBytes: number;
     /** Largest genome POST /v1/predict runs; bigger ones go through jobs (beyond: 413). */
     maxSyncBp: number;
+    /** Largest region POST /v1/attribution answers synchronously; bigger ones become jobs. */
+    maxSyncAttributionBp: number;
   };
   /** How long the server waits for a client's headers and body. */
   timeouts: Timeouts;

@@ -18,6 +18,12 @@ export function jobExecutor(catalog: ModelCatalog, store: JobStore, dataRoots: D
     const model = catalog.byKey(job.model);
     const { paths, labels } = job.input.source === 'upload' ? uploadedInput(store.jobDir(job.id), job.input) : await resolveDatasetInput(dataRoots, job.input);
     const stem = store.resultStem(job.id);
+    if (job.attribution) {
+      // An attribution job: in-silico mutagenesis of its region, files written as attribute --out writes them.
+      const spec = job.attribution;
+      const result = await predictions.attribute({ model, paths, labels, ism: { region: spec, label: spec.label }, outputPrefix: stem, top: spec.top, signal, onProgress });
+      return { regions: 0, chromosomes: 1, bases: result.reference.length, labels: [result.label] };
+    }
     const summary = await predictions.run({
       model,
       paths,

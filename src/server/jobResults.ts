@@ -7,6 +7,7 @@ import { bedGraphPaths, bigWigPaths } from '../pipeline/runPrediction.js';
 import { sendFileWithRanges } from './byteRanges.js';
 import type { ServerContext } from './context.js';
 import type { ResultFormat } from './jobView.js';
+import { checkPredictionFormat, sendAttributionResult } from './attributionResults.js';
 import { badRequest, conflict, notFound } from './serviceError.js';
 
 /** Why a job that is not done has no result (409), in words the client can act on. */
@@ -24,6 +25,8 @@ export function notReady(job: JobRecord) {
  * by byte ranges); all labels' bedGraphs together are one stream without ranges.
  */
 export async function sendResult(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply, job: JobRecord, format: ResultFormat, label: string | undefined) {
+  if (job.attribution) return sendAttributionResult(ctx, request, reply, job, format, label);
+  checkPredictionFormat(job, format);
   const stem = ctx.store.resultStem(job.id);
   const labels = job.result!.labels;
   if (format === 'bed' && label !== undefined) {

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import type { JobInput, JobRecord } from '../jobs/jobRecord.js';
+import type { AttributionSpec, JobInput, JobRecord } from '../jobs/jobRecord.js';
 import type { ServerContext } from './context.js';
 import { resolveDatasetInput, type DatasetRequest } from './datasetInput.js';
 import { regionOverrides, type RegionQuery } from './schemas.js';
 import { badRequest } from './serviceError.js';
-import { receiveGenomeUpload } from './uploads.js';
+import { receiveGenomeUpload, type UploadedGenome } from './uploads.js';
 
 /** A JSON job submission: dataset paths, the model and optional postprocess overrides. */
 export type JobSubmission = DatasetRequest & RegionQuery & { model: string };
@@ -28,17 +28,7 @@ export async function submitUpload(ctx: ServerContext, request: FastifyRequest<{
     if (!ref) throw badRequest('model_missing', 'name the model: ?model=NAME in the query or a multipart field model');
     const model = ctx.catalog.resolve(ref);
     const { bases } = await ctx.predictions.inspect(model, upload.paths, upload.labels);
-    const id = randomUUID();
-    const stored = (p: string) => join('input', relative(dir, p));
-    const input: JobInput = {
-      source: 'upload',
-      fasta: stored(upload.paths.fasta),
-      fai: stored(upload.paths.fai!),
-      gzi: stored(upload.paths.gzi!),
-      tracks: Object.fromEntries(Object.entries(upload.paths.tracks ?? {}).map(([name, p]) => [name, stored(p)])),
-      labels: Object.fromEntries(upload.labels.entries().map(([p, label]) => [stored(p), label])),
-    };
-    return await ctx.runner.submit(newJob(id, model.key, input, bases, request.query), dir);
+    return await ctx.runner.submit(newJob(randomUUID(), model.key, storedUploadInput(dir, upload), bases, request.query), dir);
   } finally {
     await rm(dir, { recursive: true, force: true }); // gone already when the job took it
   }
@@ -59,13 +49,28 @@ export async function submitDataset(ctx: ServerContext, body: JobSubmission | un
   return ctx.runner.submit(newJob(randomUUID(), model.key, input, bases, body));
 }
 
-function newJob(id: string, model: string, input: JobInput, basesTotal: number, regions: RegionQuery): JobRecord {
+/** An upload received in `dir` as the job will find it: paths relative to its directory (the files move to `input/`). */
+export function storedUploadInput(dir: string, upload: UploadedGenome): JobInput {
+  const stored = (p: string) => join('input', relative(dir, p));
+  return {
+    source: 'upload',
+    fasta: stored(upload.paths.fasta),
+    fai: stored(upload.paths.fai!),
+    gzi: stored(upload.paths.gzi!),
+    tracks: Object.fromEntries(Object.entries(upload.paths.tracks ?? {}).map(([name, p]) => [name, stored(p)])),
+    labels: Object.fromEntries(upload.labels.entries().map(([p, label]) => [stored(p), label])),
+  };
+}
+
+/** A queued job's first record; `attribution` makes it an attribution job (POST /v1/attribution). */
+export function newJob(id: string, model: string, input: JobInput, basesTotal: number, regions: RegionQuery, attribution?: AttributionSpec): JobRecord {
   return {
     id,
     model,
     state: 'queued',
     input,
     regions: regionOverrides(regions),
+    attribution,
     progress: { basesDone: 0, basesTotal },
     attempts: 0,
     submittedAt: new Date().toISOString(),

@@ -1,6 +1,11 @@
+import { formatRegion } from '../attribution/genomicRegion.js';
 import type { JobRecord } from '../jobs/jobRecord.js';
 
-export const RESULT_FORMATS = ['bed', 'bedgraph', 'bigwig'] as const;
+/** A prediction job's results. */
+export const PREDICTION_FORMATS = ['bed', 'bedgraph', 'bigwig'] as const;
+/** An attribution job's results: the per-base bigWigs, the top-positions TSV and the logo (attribution/attributionOutputs.ts). */
+export const ATTRIBUTION_FORMATS = ['attribution_maxabs', 'attribution_mean', 'attribution_tsv', 'attribution_svg'] as const;
+export const RESULT_FORMATS = [...PREDICTION_FORMATS, ...ATTRIBUTION_FORMATS] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
 
 /** A job as clients see it: no server paths, progress as a fraction too, a result link. */
@@ -20,6 +25,7 @@ export function jobView(job: JobRecord) {
     queuedSeconds: job.startedAt ? (Date.parse(job.startedAt) - Date.parse(job.submittedAt)) / 1000 : undefined,
     runSeconds: job.runSeconds,
     error: job.error,
-    result: job.result && { ...job.result, formats: [...RESULT_FORMATS], url: `/v1/jobs/${job.id}/result` },
+    attribution: job.attribution && { region: formatRegion(job.attribution), label: job.attribution.label, top: job.attribution.top },
+    result: job.result && { ...job.result, formats: [...(job.attribution ? ATTRIBUTION_FORMATS : PREDICTION_FORMATS)], url: `/v1/jobs/${job.id}/result` },
   };
 }

@@ -1,4 +1,6 @@
-import { genomeLength } from '../genome.js';
+import { attributionPaths, writeAttribution } from '../attribution/attributionOutputs.js';
+import { attributeRegion, type IsmRequest, type IsmResult } from '../attribution/ismAttribution.js';
+import { genomeLength, type Chromosome } from '../genome.js';
 import { GenomeinferError } from '../errors.js';
 import type { InferenceEngine } from '../inference/engine.js';
 import type { LoadedModel } from '../models/repository.js';
@@ -22,6 +24,21 @@ export interface PredictionRequest {
   admit?: (bases: number) => void;
 }
 
+export interface AttributionServiceRequest {
+  model: LoadedModel;
+  paths: GenomeInputPaths;
+  labels: PathLabels;
+  ism: IsmRequest;
+  /** Write the four attribution files at this prefix (jobs); nothing is written without it. */
+  outputPrefix?: string;
+  /** Positions in the TSV. */
+  top?: number;
+  signal?: AbortSignal;
+  onProgress?: (basesDone: number, basesTotal: number) => void;
+  /** Runs once the input is open and valid, with the region's bases; throws to refuse it. */
+  admit?: (bases: number) => void;
+}
+
 /**
  * The HTTP layer's one way into the pipeline, for synchronous predictions and jobs alike:
  * openGenomeInput + runPrediction (the code path the CLI uses), with the metrics hooked in
@@ -34,10 +51,10 @@ export class PredictionService {
   ) {}
 
   /** Opens and validates the input (every check `predict` makes before work), then closes it. */
-  async inspect(model: LoadedModel, paths: GenomeInputPaths, labels: PathLabels): Promise<{ bases: number }> {
+  async inspect(model: LoadedModel, paths: GenomeInputPaths, labels: PathLabels): Promise<{ bases: number; chromosomes: readonly Chromosome[]; fasta: string }> {
     const input = await this.open(model, paths, labels);
     try {
-      return { bases: totalBases(input) };
+      return { bases: totalBases(input), chromosomes: input.fasta.chromosomes, fasta: labels.translate(input.fasta.path) };
     } finally {
       await input.close();
     }
@@ -59,6 +76,25 @@ export class PredictionService {
         },
         onChromosome: (c) => this.metrics.recordChromosome(model.key, c),
       });
+    } catch (err) {
+      throw translated(err, labels);
+    } finally {
+      await input.close();
+    }
+  }
+
+  /**
+   * In-silico mutagenesis of one region (genomeinfer attribute's code path); with `outputPrefix`
+   * its files are written there as the CLI writes them. `admit` gets the region's bases.
+   */
+  async attribute(request: AttributionServiceRequest): Promise<IsmResult> {
+    const { model, labels } = request;
+    const input = await this.open(model, request.paths, labels);
+    try {
+      request.admit?.(request.ism.region.end - request.ism.region.start);
+      const result = await attributeRegion(this.engine, model, input, request.ism, { signal: request.signal, onProgress: request.onProgress });
+      if (request.outputPrefix !== undefined) await writeAttribution(result, input.fasta.chromosomes, attributionPaths(request.outputPrefix), request.top);
+      return result;
     } catch (err) {
       throw translated(err, labels);
     } finally {

@@ -76,6 +76,11 @@ export const JOB_SCHEMA = {
     queuedSeconds: { type: 'number', description: 'from submission to the start of the last run' },
     runSeconds: { type: 'number' },
     error: { $ref: 'Error#' },
+    attribution: {
+      type: 'object',
+      description: 'attribution jobs (POST /v1/attribution): what is attributed',
+      properties: { region: { type: 'string', description: 'CHR:START-END, 1-based inclusive' }, label: { type: 'string' }, top: { type: 'integer' } },
+    },
     result: {
       type: 'object',
       properties: {

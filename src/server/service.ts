@@ -33,6 +33,8 @@ export interface ServiceOptions {
   device: Device;
   maxUploadBytes: number;
   maxSyncBp: number;
+  /** Largest region POST /v1/attribution answers synchronously (default 1000 bp); bigger ones become jobs. */
+  maxSyncAttributionBp?: number;
   maxSyncPredictions?: number;
   maxQueuedJobs: number;
   maxRunningJobs: number;
@@ -118,7 +120,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       dataRoots,
       metrics,
       syncLimit: new ConcurrencyLimit(options.maxSyncPredictions ?? workers.workers),
-      limits: { maxUploadBytes: options.maxUploadBytes, maxSyncBp: options.maxSyncBp },
+      limits: { maxUploadBytes: options.maxUploadBytes, maxSyncBp: options.maxSyncBp, maxSyncAttributionBp: options.maxSyncAttributionBp ?? 1_000 },
       uploadsDir,
       timeouts: options.timeouts ?? DEFAULT_TIMEOUTS,
       token: options.token,
