@@ -12,6 +12,7 @@ import { writeExampleGenome } from '../src/examples/exampleGenome.js';
 import { runCli, sh, tempDir } from './helpers.js';
 import { FAST_MODEL, simulatePanel } from './panelFixtures.js';
 import { startServer, uploadForm, waitFor, type Server } from './serverHarness.js';
+import { consensusFasta, fastaSequences, withoutSymbolic, writeIndexedVcf } from './varietyFixtures.js';
 import { doneDatasetJob, rawGet, startView, type ViewServer } from './viewHarness.js';
 
 const TOKEN = 'view-test-token';
@@ -207,6 +208,26 @@ test('data-root rules hold at every fetch: a genome now reached through a symlin
   const s = await session(plainJob);
   assert.equal(s.reference.fastaURL, undefined);
   assert.match(s.notes.join(' '), /outside the server's data roots/);
+});
+
+test("a variety from a VCF: in variety coordinates the page gets the variety's chromosome sizes; in reference coordinates, the reference and a note", async () => {
+  const reference = join(data, 'genomes/reference.fa');
+  await writeExampleGenome(reference, CHROMOSOMES, 6);
+  const vcf = await writeIndexedVcf(reference, join(data, 'calls.vcf.gz'), { spacingBp: 2000 });
+  const inVariety = await doneDatasetJob(server, TOKEN, { model: 'example-cpg', fasta: 'genomes/reference.fa', vcf: 'calls.vcf.gz', sample: 'S2', coords: 'variety' });
+  const s = await session(inVariety);
+  assert.equal(s.reference.fastaURL, undefined);
+  assert.match(s.notes.join(' '), /coordinates of variety S2/);
+  // The sizes are the variety's own, as bcftools consensus builds its sequence.
+  const consensus = consensusFasta(reference, withoutSymbolic(vcf, join(tmp.dir, 'plain.vcf.gz')), 'S2', '1', join(tmp.dir, 'S2.fa'));
+  const expected = [...fastaSequences(readFileSync(consensus, 'utf8'))].map(([name, seq]) => `${name}\t${seq.length}\n`).join('');
+  assert.notEqual(expected, readFileSync(`${reference}.fai`, 'utf8').split('\n').map((l) => (l ? `${l.split('\t').slice(0, 2).join('\t')}\n` : '')).join(''), 'the variety differs in length from the reference');
+  assert.equal(await (await fetch(`${server.url}${s.reference.chromSizesURL}`, { headers: AUTH })).text(), expected);
+
+  const onReference = await doneDatasetJob(server, TOKEN, { model: 'example-cpg', fasta: 'genomes/reference.fa', vcf: 'calls.vcf.gz', sample: 'S2' });
+  const r = await session(onReference);
+  assert.equal(r.reference.fastaURL, `/v1/jobs/${onReference}/genome?file=fasta`);
+  assert.match(r.notes.join(' '), /sequence shown is the reference; variety S2 differs/);
 });
 
 test('view DIR serves files under DIR only, with ranges, and every bigWig of a variety as a track', async (t) => {

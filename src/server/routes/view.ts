@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { bigWigPaths } from '../../pipeline/runPrediction.js';
 import { sendFileWithRanges } from '../byteRanges.js';
 import type { ServerContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
 import { notFound } from '../serviceError.js';
 import { NO_QUERY } from '../strictQuery.js';
 import { GENOME_FILES, genomeMissingMessage, jobGenomePaths, type GenomeFile } from '../view/jobGenome.js';
-import { jobViewSession } from '../view/jobSession.js';
+import { jobViewSession, resultBigWig } from '../view/jobSession.js';
 import { JOB_PAGE_ROUTE, sendViewPage, viewAssetRoutes } from '../view/viewAssets.js';
 import { chromosomesOfBigWig, chromSizesText } from '../view/viewSession.js';
 import { doneJob } from './jobs.js';
@@ -62,7 +61,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const job = doneJob(ctx, request.params.id);
       const { file } = request.query;
       if (file === 'sizes') {
-        const chromosomes = await chromosomesOfBigWig(bigWigPaths(ctx.store.resultStem(job.id), job.result!.labels)[0]!);
+        const chromosomes = await chromosomesOfBigWig(resultBigWig(ctx, job));
         return reply.type('text/plain; charset=utf-8').send(chromSizesText(chromosomes));
       }
       const path = (await jobGenomePaths(ctx, job))[file];
