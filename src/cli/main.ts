@@ -2,6 +2,7 @@
 import { GenomeinferError, asResourceError, errorMessage } from '../errors.js';
 import { ANNOTATE_HELP, annotateCommand } from './annotateCommand.js';
 import { ATTRIBUTE_HELP, attributeCommand } from './attributeCommand.js';
+import { EFFECTS_HELP, effectsCommand } from './effectsCommand.js';
 import { EVALUATE_HELP, evaluateCommand } from './evaluateCommand.js';
 import { EXIT, exitCodeForError } from './exitCodes.js';
 import { FEATURES_HELP, featuresCommand } from './featuresCommand.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number | void>
   features: { run: featuresCommand, help: FEATURES_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
   predict: { run: predictCommand, help: PREDICT_HELP },
+  effects: { run: effectsCommand, help: EFFECTS_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   view: { run: viewCommand, help: VIEW_HELP },
@@ -33,6 +35,7 @@ const USAGE = `usage: genomeinfer <command> [options]
 commands:
   annotate  a manifest of genomes (resumable, --shard i/N) → per-variety BEDs/bigWigs + panel summary
   predict   one genome (indexed FASTA, bigWig tracks) → BED regions + bedGraph probabilities
+  effects   per-variant effect scores: REF vs ALT probability change per label → VCF INFO (bgzip + .tbi)
   attribute in-silico mutagenesis of a region: per-base bigWigs, top-positions TSV, sequence logo SVG
   serve     HTTP prediction service: uploads or data-root paths → BED, async jobs, metrics
   models    list (and verify) the models in the repository

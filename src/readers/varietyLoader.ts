@@ -83,15 +83,7 @@ export async function loadChromosomeEdits(vcf: VcfFile, reference: SequenceSourc
     const ref = v.REF ?? '';
     if (ref.length === 0) throw new InputError('vcf_record_invalid', `${vcf.path}: the record at ${where} has no REF allele`);
     const refBases = refCursor.get(pos0, ref.length, vcf.path, where);
-    for (let i = 0; i < ref.length; i++) {
-      if ((refBases[i]! | LOWER) !== (ref.charCodeAt(i) | LOWER)) {
-        const actual = String.fromCharCode(...refBases.subarray(0, Math.min(ref.length, 50)));
-        throw new InputError(
-          'vcf_ref_mismatch',
-          `${vcf.path}: REF allele at ${where} is '${ref.slice(0, 50)}' but the reference ${reference.path} has '${actual}' there; was the VCF called against another reference?`,
-        );
-      }
-    }
+    checkRefAllele(ref, refBases, vcf.path, reference.path, where);
     const lower = (refBases[0]! & LOWER) !== 0 && refBases[0]! >= 0x61;
     alleles = (v.ALT ?? []).map((alt) => altBytes(alt, lower, vcf.path, where));
     picked.fill(MISSING);
@@ -133,8 +125,21 @@ export async function loadChromosomeEdits(vcf: VcfFile, reference: SequenceSourc
   return builders.map((b) => b.finish());
 }
 
+/** A record's REF against the reference bases at its position (case-insensitive, as bcftools compares). */
+export function checkRefAllele(ref: string, refBases: Uint8Array, vcfPath: string, referencePath: string, where: string): void {
+  for (let i = 0; i < ref.length; i++) {
+    if ((refBases[i]! | LOWER) !== (ref.charCodeAt(i) | LOWER)) {
+      const actual = String.fromCharCode(...refBases.subarray(0, Math.min(ref.length, 50)));
+      throw new InputError(
+        'vcf_ref_mismatch',
+        `${vcfPath}: REF allele at ${where} is '${ref.slice(0, 50)}' but the reference ${referencePath} has '${actual}' there; was the VCF called against another reference?`,
+      );
+    }
+  }
+}
+
 /** The bases to apply for an ALT allele, or null for one that is skipped (symbolic, breakend, '*', '.'). */
-function altBytes(alt: string, lower: boolean, path: string, where: string): Uint8Array | null {
+export function altBytes(alt: string, lower: boolean, path: string, where: string): Uint8Array | null {
   const c = alt.charCodeAt(0);
   if (alt.length === 0 || c === 0x3c /* < */ || c === 0x2a /* * */ || c === 0x2e /* . */ || alt.includes('[') || alt.includes(']')) return null;
   const bytes = new Uint8Array(alt.length);

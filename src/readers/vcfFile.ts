@@ -17,6 +17,8 @@ export class VcfFile {
     private readonly parser: VCFParser,
     /** Sequence names that have records (from the index), in index order. */
     readonly contigs: readonly string[],
+    /** The header lines ('##…' and '#CHROM…'), as in the file. */
+    readonly header: string,
   ) {}
 
   get samples(): readonly string[] {
@@ -46,7 +48,7 @@ export class VcfFile {
     if (!header.split('\n').some((l) => l.startsWith('#CHROM'))) {
       throw new InputError('vcf_header_invalid', `${path}: the VCF header has no #CHROM line`);
     }
-    return new VcfFile(path, indexPath, tabix, parser, contigs);
+    return new VcfFile(path, indexPath, tabix, parser, contigs, header);
   }
 
   /** Column index of a sample; an unknown name lists a few the file has. */
