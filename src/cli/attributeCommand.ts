@@ -70,10 +70,7 @@ export async function attributeCommand(argv: string[]): Promise<number | void> {
     if (!interrupt.received) throw err;
   } finally {
     bar.done();
-    // Inputs still in the workers finish first: terminating a worker inside session.run aborts the process.
-    const deadline = Date.now() + 30_000;
-    while (engine && engine.slots.inUse > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await engine?.close();
+    await engine?.closeWhenIdle(30_000);
     await input.close();
     interrupt.dispose();
   }

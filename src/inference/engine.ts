@@ -258,4 +258,14 @@ export class InferenceEngine {
     for (const b of this.batchers.values()) b.flush();
     await Promise.all([this.pool.destroy(), this.featureComputer?.close()]);
   }
+
+  /**
+   * close(), once the inputs still in the workers are back (up to `waitMs`): a stopped run leaves
+   * its last batches there, and terminating a worker inside session.run aborts the process.
+   */
+  async closeWhenIdle(waitMs: number): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    while (this.slots.inUse > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await this.close();
+  }
 }

@@ -141,11 +141,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         log('shutting down: no new requests; in-flight requests and running jobs may finish');
         await Promise.all([app.close(), jobs.drain(options.shutdownGraceMs)]);
         await ready;
-        // A stopped prediction leaves its last segments in the workers; terminating a worker
-        // inside session.run aborts the process, so wait for them (they take milliseconds).
-        const deadline = Date.now() + 60_000;
-        while (workers.slots.inUse > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-        await workers.close();
+        // A stopped prediction leaves its last segments in the workers (they take milliseconds).
+        await workers.closeWhenIdle(60_000);
         await rm(uploadsDir, { recursive: true, force: true });
       })());
     return { url, app, ready, close };
