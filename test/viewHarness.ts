@@ -51,8 +51,8 @@ export async function doneDatasetJob(server: Server, token: string, body: Record
   if (res.status !== 202) throw new Error(`job not accepted: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   await waitFor(async () => {
-    const job = (await (await fetch(`${server.url}/v1/jobs/${id}`, { headers: auth })).json()) as { state: string };
-    if (job.state === 'failed' || job.state === 'cancelled') throw new Error(`job ${id} ${job.state}`);
+    const job = (await (await fetch(`${server.url}/v1/jobs/${id}`, { headers: auth })).json()) as { state: string; error?: { message: string } };
+    if (job.state === 'failed' || job.state === 'cancelled') throw new Error(`job ${id} ${job.state}: ${job.error?.message}`);
     return job.state === 'done';
   }, 60_000, `job ${id}`, 50);
   return id;

@@ -47,7 +47,8 @@ before(async () => {
   // bgzip FASTA with its .fai and .gzi, as samtools makes them.
   writeFileSync(join(data, 'genomes/packed.fa.gz'), sh('bash', ['-c', `bgzip -c '${join(data, 'genomes/example.fa')}' | base64 -w0`]), 'base64');
   sh('samtools', ['faidx', join(data, 'genomes/packed.fa.gz')]);
-  server = await startServer(join(tmp.dir, 'state'), ['--model', 'example-cpg', '--data-root', data], { GENOMEINFER_TOKEN: TOKEN });
+  // Attribution of more than 20 bases is a job (its page shows its two bigWigs).
+  server = await startServer(join(tmp.dir, 'state'), ['--model', 'example-cpg', '--data-root', data, '--max-sync-attribution-bp', '20'], { GENOMEINFER_TOKEN: TOKEN });
   plainJob = await doneDatasetJob(server, TOKEN, { model: 'example-cpg', fasta: 'genomes/example.fa' });
   bgzipJob = await doneDatasetJob(server, TOKEN, { model: 'example-cpg', fasta: 'genomes/packed.fa.gz' });
   const up = await fetch(`${server.url}/v1/jobs?model=example-cpg`, {
@@ -228,6 +229,29 @@ test("a variety from a VCF: in variety coordinates the page gets the variety's c
   const r = await session(onReference);
   assert.equal(r.reference.fastaURL, `/v1/jobs/${onReference}/genome?file=fasta`);
   assert.match(r.notes.join(' '), /sequence shown is the reference; variety S2 differs/);
+});
+
+test("an attribution job's page: its two per-base bigWigs (answering ranges), on its region, over the genome", async () => {
+  const res = await fetch(`${server.url}/v1/attribution`, {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'example-cpg', fasta: 'genomes/reference.fa', region: 'chr2:120001-120030', label: 'cpg_island' }),
+  });
+  assert.equal(res.status, 202, await res.clone().text());
+  const { id } = (await res.json()) as { id: string };
+  await waitFor(async () => ((await (await fetch(`${server.url}/v1/jobs/${id}`, { headers: AUTH })).json()) as { state: string }).state === 'done', 60_000, 'the attribution job');
+  const s = await session(id);
+  assert.deepEqual(s.tracks.map((t) => [t.name, t.format]), [['cpg_island attribution max |Δ|', 'bigwig'], ['cpg_island attribution mean Δ', 'bigwig']]);
+  assert.deepEqual(s.topCalls.map((c) => [c.chrom, c.start, c.end]), [['chr2', 120000, 120030]]);
+  assert.equal(s.reference.fastaURL, `/v1/jobs/${id}/genome?file=fasta`);
+  for (const [track, file] of [[s.tracks[0]!, 'result.attribution.maxabs.bw'], [s.tracks[1]!, 'result.attribution.mean.bw']] as const) {
+    const bytes = readFileSync(join(server.stateDir, 'jobs', id, file));
+    await expectSlice(`${server.url}${track.url}`, bytes, 'bytes=0-63', 0, 63);
+    await expectSlice(`${server.url}${track.url}`, bytes, 'bytes=-48', bytes.length - 48, bytes.length - 1);
+    assert.equal((await fetch(`${server.url}${track.url}`, { headers: { range: 'bytes=0-63' } })).status, 401);
+  }
+  const sizes = await (await fetch(`${server.url}/v1/jobs/${id}/genome?file=sizes`, { headers: AUTH })).text();
+  assert.equal(sizes, readFileSync(join(data, 'genomes/reference.fa.fai'), 'utf8').trimEnd().split('\n').map((l) => `${l.split('\t').slice(0, 2).join('\t')}\n`).join(''));
 });
 
 test('view DIR serves files under DIR only, with ranges, and every bigWig of a variety as a track', async (t) => {

@@ -10,8 +10,8 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { writeExampleGenome } from '../src/examples/exampleGenome.js';
 import { igvLoci, igvTracks, launchChromium, openPage, viewState, type WatchedPage } from './chromium.js';
-import { ROOT, tempDir } from './helpers.js';
-import { simulatePanel, spawnCli } from './panelFixtures.js';
+import { ROOT, runCli, tempDir } from './helpers.js';
+import { spawnCli } from './panelFixtures.js';
 import { decodePng, pixelStats } from './pngPixels.js';
 import { startServer, type Server } from './serverHarness.js';
 import { doneDatasetJob, startView, type ViewServer } from './viewHarness.js';
@@ -37,17 +37,22 @@ before(async () => {
     { name: 'chr1', length: 600_000 },
     { name: 'chr2', length: 400_000 },
   ], 3);
-  // The panel: both real models on two small rice-like varieties (about 8 s on 2 cores).
+  // The panel: both real models on two small rice-like varieties (0.73 Mb, 2 chromosomes each,
+  // a centromere called on each; about 5 s on 2 idle cores).
   panelGenomes = join(tmp.dir, 'panel');
-  const manifest = simulatePanel(panelGenomes, 2);
+  const simulated = runCli(['simulate', '--panel', '2', '--seed', '7', '--scale', '0.01', '--chromosomes', '2', '--case', 'cento', '--out', panelGenomes]);
+  assert.equal(simulated.status, 0, simulated.stderr);
+  const manifest = join(panelGenomes, 'manifest.tsv');
   panelDir = join(tmp.dir, 'out');
   // The annotate run, the server's start and job, and Chromium's start overlap.
   const annotate = spawnCli(['annotate', '--manifest', manifest, '--out', panelDir, '--models', 'centromere,histone', '--workers', '2']);
+  const attribute = spawnCli(['attribute', '--model', 'example-cpg', '--fasta', join(panelGenomes, 'V2/genome.fa'), '--region', 'chr1:150001-150030', '--out', join(tmp.dir, 'cpg'), '--workers', '1']);
   [server, chromium] = await Promise.all([startServer(join(tmp.dir, 'state'), ['--model', 'example-cpg', '--workers', '1', '--data-root', data], { GENOMEINFER_TOKEN: TOKEN }), launchChromium()]);
   job = await doneDatasetJob(server, TOKEN, { model: 'example-cpg', fasta: 'example.fa' });
   assert.equal(await annotate.exit, 0, annotate.stderr());
-  // A bigWig annotate did not write (an attribution track) shows up as a track of its variety.
-  copyFileSync(join(panelDir, 'V2/histone.H3K4me3.bw'), join(panelDir, 'V2/promoter.attribution.maxabs.bw'));
+  assert.equal(await attribute.exit, 0, attribute.stderr());
+  // bigWigs annotate did not write (attribute's, put beside the variety's tracks) show up as its tracks.
+  for (const kind of ['maxabs', 'mean']) copyFileSync(join(tmp.dir, `cpg.attribution.${kind}.bw`), join(panelDir, `V2/cpg.attribution.${kind}.bw`));
   view = await startView(panelDir, ['--data-root', panelGenomes]);
 });
 
@@ -59,13 +64,18 @@ after(async () => {
 
 /** Screenshots the page, and checks that the igv area shows drawn tracks, not a blank or a bare frame. */
 async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForLoadState('networkidle');
   const path = join(SCREENSHOTS, name);
   const png = await page.screenshot({ path });
   const box = (await page.locator('#igv').boundingBox())!;
   const pixels = decodePng(png);
-  assert.equal(pixels.width, 1400);
-  const area = { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(Math.min(box.width, 1400 - box.x)), height: Math.round(Math.min(box.height, 1000 - box.y)) };
+  assert.deepEqual([pixels.width, pixels.height], [1400, 1000]);
+  // The browser's area, as far as it lies inside the screenshot.
+  const [x0, y0] = [Math.max(0, Math.round(box.x)), Math.max(0, Math.round(box.y))];
+  const [x1, y1] = [Math.min(1400, Math.round(box.x + box.width)), Math.min(1000, Math.round(box.y + box.height))];
+  assert.ok(x1 - x0 >= 1000 && y1 - y0 >= 300, `${name}: the browser area ${JSON.stringify(box)} is not on screen`);
+  const area = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
   const { colours, nonWhite } = pixelStats(pixels, area);
   // A blank area is 1 colour; igv's frame alone (ruler, labels) about a dozen and a few %.
   assert.ok(colours >= 40, `${name}: only ${colours} distinct colours in the browser area`);
@@ -165,7 +175,7 @@ test('view DIR: variety picker, tracks, summary tables, centromere matrix and fi
   const v2chr2 = table.find((r) => r[0] === 'V2' && r[1] === 'chr2')!;
   await page.click('#centromere-matrix td[data-variety="V2"][data-chrom="chr2"] a');
   await page.waitForFunction(() => (window as unknown as { igvBrowser?: { genome: { id: string } } }).igvBrowser?.genome.id === 'V2' && document.body.dataset.viewState === 'ready');
-  assert.deepEqual(await igvTracks(page), [...annotated, 'wig:promoter.attribution.maxabs']);
+  assert.deepEqual(await igvTracks(page), [...annotated, 'wig:cpg.attribution.maxabs', 'wig:cpg.attribution.mean']);
   assertShows((await igvLoci(page))[0]!, { chrom: 'chr2', start: Number(v2chr2[2]), end: Number(v2chr2[3]) }, 'V2 chr2 cell');
   assert.equal(await page.$eval('#variety', (s) => (s as HTMLSelectElement).value), 'V2');
 
