@@ -10,8 +10,8 @@ export const DEFAULT_GROUP_SIZE = 8;
  * into groups of `groupSize` sharing a reference and a VCF; the first variety of a group
  * asked for reads the VCF once per chromosome for the whole group, and its members take
  * their sequence sources from that pass. Memory: the edits of at most the groups in flight
- * (a group is dropped once all its members are handed out), ~13 bytes per non-reference
- * site per variety plus ALT bases: 8 rice lines × 3 M sites ≈ 0.3 GB.
+ * (a group is dropped once all its members are handed out), ~21 bytes per non-reference
+ * site per variety (readers/varietyEdits.ts): 8 rice lines × 3 M sites ≈ 0.5 GB.
  */
 export class VarietyGroups {
   private readonly groupOf = new Map<string, Group>();

@@ -29,8 +29,10 @@ a killed worker: run again); 2 usage error; 130/143 stopped by SIGINT/SIGTERM.
                         as VCF samples: vcf + sample columns (optional haplotype, as predict
                         --haplotype) instead of fasta, with the reference named once by
                         --reference; outputs are in reference coordinates, and the VCF is
-                        read once per chromosome per group of 8 varieties
+                        read once per chromosome per group of --vcf-group varieties
   --reference FILE      the indexed reference FASTA the manifest's vcf rows were called against
+  --vcf-group N         varieties of one VCF built from one pass over it (default 8); memory
+                        grows with N: ~21 bytes per non-reference site per variety
   --out DIR             output directory (shared by all shards)
   --models LIST         comma-separated NAME[@VERSION] (default centromere,histone)
   --shard i/N           run only rows i, i+N, i+2N, … (0 ≤ i < N); shards 0…N-1 cover the
@@ -58,6 +60,7 @@ export async function annotateCommand(argv: string[]): Promise<number | void> {
     'dry-run': { type: 'boolean' },
     'no-summary': { type: 'boolean' },
     concurrency: { type: 'string' },
+    'vcf-group': { type: 'string' },
     'max-attempts': { type: 'string' },
     'summary-only': { type: 'boolean' },
     ...ENGINE_ARGS,
@@ -123,6 +126,7 @@ export async function annotateCommand(argv: string[]): Promise<number | void> {
       varieties: args.variety,
       toolVersion: toolVersion(),
       concurrency,
+      vcfGroupSize: positiveInt('--vcf-group', args['vcf-group']),
       maxAttempts,
       signal: abort.signal,
       log,

@@ -3,8 +3,9 @@ import type { Bp, Chromosome } from '../genome.js';
 /**
  * The variants one variety applies to one reference chromosome: REF spans [refStart, refEnd)
  * replaced by ALT bytes, sorted and non-overlapping (the order `bcftools consensus` applies
- * them in). Typed arrays, so a sample's edits cost ~13 bytes each plus its ALT bases: a rice
- * line with 3 M non-reference sites holds ~40 MB.
+ * them in). Typed arrays, so a sample's edits cost 20 bytes each (REF start and end, ALT
+ * offset, variety start) plus its ALT bases: a rice line with 3 M non-reference sites holds
+ * ~65 MB.
  *
  * Coordinates: the variety's sequence is the reference with each edit's REF span replaced by
  * its ALT. Inside an edit the first min(REF, ALT) bases are aligned one to one (the padding
