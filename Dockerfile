@@ -64,6 +64,8 @@ COPY package.json ./
 COPY --from=deps-gpu /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY models ./models
+# The genome-browser page's own files (igv.js itself comes with node_modules).
+COPY web ./web
 USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
@@ -81,6 +83,8 @@ COPY package.json ./
 COPY --from=deps-cpu /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY models ./models
+# The genome-browser page's own files (igv.js itself comes with node_modules).
+COPY web ./web
 USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
