@@ -9,6 +9,8 @@ import { formatProbability } from '../src/writers/bedGraph.js';
 import { BigWigWriter, type BigWigOptions } from '../src/writers/bigWigWriter.js';
 import { dataSections } from '../src/writers/bigWigSections.js';
 import { mulberry32 } from '../src/simulate/random.js';
+import { zlibStored } from '../src/writers/zlibStored.js';
+import { inflateSync } from 'node:zlib';
 import { python, runCli, tempDir } from './helpers.js';
 
 /**
@@ -406,4 +408,49 @@ test('predict: when a bigWig cannot be created, no output of the run is left', a
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /blocker/);
   assert.deepEqual(readdirSync(dir).sort(), ['blocker', 'example.fa', 'example.fa.fai'], 'BED, bedGraphs and temporary files removed');
+});
+
+test('an assembly of short scaffolds: zoom records of consecutive scaffolds share blocks, small blocks are stored, both readers agree', async () => {
+  // Two chromosomes and 300 scaffolds of 100–2,000 bp, added in FASTA order (not name order,
+  // so chromosome ids do not always ascend from one scaffold to the next).
+  const rand = mulberry32(4242);
+  const scaffolds: Chromosome[] = Array.from({ length: 300 }, (_, i) => ({
+    name: `scaffold_${String((i * 7919) % 300).padStart(4, '0')}`,
+    length: Math.round(100 * 20 ** rand()),
+  }));
+  const chroms: Chromosome[] = [{ name: 'chr2', length: 61_234 }, ...scaffolds.slice(0, 150), { name: 'chr1', length: 40_000 }, ...scaffolds.slice(150)];
+  const values = fixtureValues(chroms, 31);
+  // Scaffold values: noise, so each has a fixedStep section of a few dozen bytes.
+  for (const s of scaffolds) values.get(s.name)!.forEach((_, b, a) => (a[b] = rand()));
+  const path = join(tmp.dir, 'scaffolds.bw');
+  const w = await writeTrack(path, chroms, values, { itemsPerSlot: 64 });
+  const queries: StatsQuery[] = [
+    { chrom: 'chr2', start: 0, end: 61_234, nBins: 1, type: 'mean' },
+    { chrom: scaffolds[7]!.name, start: 0, end: scaffolds[7]!.length, nBins: 1, type: 'max' },
+  ];
+  checkWithPyBigWig(path, chroms, values, w.zoomLevels, queries);
+  await checkWithBbi(path, chroms, values, w.zoomLevels);
+
+  // Each zoom level's R-tree counts its blocks: far fewer than the 302 sequences it covers.
+  const bytes = readFileSync(path);
+  for (let level = 0; level < w.zoomLevels.length; level++) {
+    const indexOffset = Number(bytes.readBigUInt64LE(64 + level * 24 + 16));
+    assert.equal(bytes.readUInt32LE(indexOffset), 0x2468ace0, 'R-tree magic');
+    const blocks = Number(bytes.readBigUInt64LE(indexOffset + 8));
+    assert.ok(blocks < 302 / 4, `zoom level ${level}: ${blocks} blocks for 302 sequences`);
+  }
+});
+
+test('zlibStored: a zlib stream zlib inflates back to the same bytes (checksum included)', () => {
+  const rand = mulberry32(7);
+  for (const n of [0, 1, 37, 256, 5552, 5553, 65_535]) {
+    const raw = Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
+    const stream = zlibStored(raw);
+    assert.equal(stream.length, n + 11);
+    assert.deepEqual(inflateSync(stream), raw, `${n} bytes`);
+    // A wrong checksum is refused: the Adler-32 is really checked.
+    const broken = Buffer.from(stream);
+    broken[broken.length - 1]! ^= 1;
+    assert.throws(() => inflateSync(broken), /incorrect data check/, `${n} bytes, corrupted checksum`);
+  }
 });

@@ -49,6 +49,13 @@ export async function syncDirectory(dir: string): Promise<void> {
 }
 
 /**
+ * Writes smaller than this are gathered into one: a run over 20,000 scaffolds writes a few
+ * lines per scaffold to each BED and bedGraph file, and a stream write per line group cost
+ * more than the lines themselves.
+ */
+const COALESCE_BYTES = 64 * 1024;
+
+/**
  * A file written under a hidden temporary name in its target directory and renamed into
  * place on `commit()`, so readers never see a partial result; `abort()` removes it.
  * Committing syncs the file before the rename and the directory after it, so a committed
@@ -60,6 +67,9 @@ export class AtomicFile {
   private done = false;
   /** The stream's first error (a full disk): thrown by the next write or commit, never left unhandled. */
   private error: Error | undefined;
+  /** Small chunks gathered into one write (see COALESCE_BYTES). */
+  private pending: (string | Uint8Array)[] = [];
+  private pendingBytes = 0;
 
   private constructor(readonly path: string) {
     this.tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -89,11 +99,35 @@ export class AtomicFile {
   }
 
   /**
-   * Writes a chunk, waiting for the stream to drain when its buffer is full. A byte chunk is
-   * held by the stream until flushed: the caller must not reuse it.
+   * Writes a chunk, waiting for the stream to drain when its buffer is full. Chunks under
+   * COALESCE_BYTES are gathered and written together. A byte chunk may be held until
+   * written: the caller must not reuse it.
    */
   async write(chunk: string | Uint8Array): Promise<void> {
     if (this.error) throw this.error;
+    const size = typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+    if (size >= COALESCE_BYTES) {
+      await this.writePending();
+      await this.writeNow(chunk);
+      return;
+    }
+    this.pending.push(chunk);
+    this.pendingBytes += size;
+    if (this.pendingBytes >= COALESCE_BYTES) await this.writePending();
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const parts = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const chunk = parts.every((p) => typeof p === 'string')
+      ? parts.join('')
+      : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    await this.writeNow(chunk);
+  }
+
+  private async writeNow(chunk: string | Uint8Array): Promise<void> {
     if (this.stream.write(chunk)) return;
     await new Promise<void>((resolve, reject) => {
       const settle = () => {
@@ -116,6 +150,7 @@ export class AtomicFile {
     let renamed = false;
     try {
       if (this.error) throw this.error;
+      await this.writePending();
       this.stream.end();
       await finished(this.stream);
       const fh = await open(this.tmpPath, 'r+');

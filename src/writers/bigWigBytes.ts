@@ -18,7 +18,8 @@ export class ByteWriter {
   private at = 0;
 
   constructor(size: number) {
-    this.bytes = Buffer.alloc(size);
+    // From the shared pool when small (one ArrayBuffer per 8 kB, not per record), zeroed.
+    this.bytes = Buffer.allocUnsafe(size).fill(0);
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
   }
 

@@ -1,11 +1,16 @@
 import type { Bp } from '../genome.js';
 import { ByteWriter, R_TREE_MAGIC } from './bigWigBytes.js';
 
-/** One compressed block in the file and the chromosome range its items cover (0-based, half-open). */
+/**
+ * One compressed block in the file and the range its items cover (0-based, half-open): from
+ * `start` on `chromId` to `end` on `endChromId` (default `chromId`; a zoom block may hold
+ * the records of several consecutive short chromosomes, as kent's writers do).
+ */
 export interface BlockEntry {
   chromId: number;
   start: Bp;
   end: Bp;
+  endChromId?: number;
   /** Byte offset of the block in the file. */
   offset: number;
   /** Compressed size of the block in bytes. */
@@ -59,7 +64,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * for zoom levels); readers do not use it.
  */
 export function rTreeBytes(blocks: readonly BlockEntry[], indexOffset: number, itemsPerSlot: number, blockSize = R_TREE_BLOCK_SIZE): Buffer {
-  const leafBounds: Bounds[] = blocks.map((b) => ({ startChrom: b.chromId, startBase: b.start, endChrom: b.chromId, endBase: b.end }));
+  const leafBounds: Bounds[] = blocks.map((b) => ({ startChrom: b.chromId, startBase: b.start, endChrom: b.endChromId ?? b.chromId, endBase: b.end }));
   // levels[0] = leaf nodes (groups of blocks); levels[k] = groups of level k-1 nodes; last = root.
   const levels: Bounds[][] = [chunks(leafBounds, blockSize).map(union)];
   if (levels[0]!.length === 0) levels[0] = [{ startChrom: 0, startBase: 0, endChrom: 0, endBase: 0 }];
@@ -101,7 +106,7 @@ export function rTreeBytes(blocks: readonly BlockEntry[], indexOffset: number, i
     w.u8(1).u8(0).u16(slots);
     for (let s = 0; s < slots; s++) {
       const b = blocks[first + s]!;
-      w.u32(b.chromId).u32(b.start).u32(b.chromId).u32(b.end).u64(b.offset).u64(b.size);
+      w.u32(b.chromId).u32(b.start).u32(b.endChromId ?? b.chromId).u32(b.end).u64(b.offset).u64(b.size);
     }
     w.zeros((blockSize - slots) * LEAF_SLOT_BYTES);
   }

@@ -6,7 +6,8 @@ import { BIGWIG_MAGIC, ByteWriter, MAX_UINT32 } from './bigWigBytes.js';
 import { chromEntries, chromTreeBytes, CHROM_TREE_BLOCK_SIZE, type ChromEntry } from './bigWigChromTree.js';
 import { R_TREE_BLOCK_SIZE, rTreeBytes, sortBlocks, type BlockEntry } from './bigWigRTree.js';
 import { dataSections, ITEMS_PER_SLOT } from './bigWigSections.js';
-import { MAX_ZOOM_LEVELS, zoomBlockBytes, zoomFromBins, zoomFromZoom, zoomReductions, type ZoomRecords } from './bigWigZoom.js';
+import { END, MAX_ZOOM_LEVELS, START, ZOOM_RECORD_BYTES, writeZoomRecords, zoomField, zoomFromBins, zoomFromZoom, zoomReductions, type ZoomRecords } from './bigWigZoom.js';
+import { zlibStored } from './zlibStored.js';
 
 export interface BigWigOptions {
   /** Bin size of every chromosome's values. */
@@ -23,10 +24,54 @@ export interface BigWigOptions {
  * defaults zlib sets up ~256 kB of state and a 16-kB output chunk per call, which dominated
  * writing an assembly of 20,000 scaffolds; any zlib reader inflates either.
  */
-function deflateOptions(bytes: number): ZlibOptions | undefined {
-  if (bytes > 4096) return undefined;
+function deflateOptions(bytes: number, zoom: boolean): ZlibOptions | undefined {
+  // (Blocks of at most STORED_MAX_BYTES are not deflated at all: see zlibStored.)
+  // Zoom records (float32 sums) hardly compress: zlib's fastest level makes them 1% larger
+  // in a quarter less time, and 20,000 scaffolds make several MB of them per track.
+  const level = zoom ? 1 : undefined;
+  if (bytes > 4096) return level === undefined ? undefined : { level };
   const windowBits = Math.max(9, Math.ceil(Math.log2(bytes + 1)));
-  return { windowBits, memLevel: Math.max(1, windowBits - 7), chunkSize: Math.max(64, bytes + 64) };
+  return { windowBits, memLevel: Math.max(1, windowBits - 7), chunkSize: Math.max(64, bytes + 64), ...(level === undefined ? {} : { level }) };
+}
+
+/** Blocks this small are written as stored zlib blocks (zlibStored), not deflated. */
+const STORED_MAX_BYTES = 256;
+
+/**
+ * One zoom level's records of short chromosomes (fewer than itemsPerSlot records at that
+ * level), held until close: there they are sorted by chromosome id and packed into shared
+ * blocks of itemsPerSlot records, as kent's writers pack them, so a short scaffold does not
+ * cost a block per zoom level. (Packed in arrival order instead, a block would mix ids out
+ * of order whenever FASTA order is not name order — scaffold_10 before scaffold_2 — and
+ * libBigWig stops reading a block at the first record past the chromosome it wants.)
+ * Records are 32 bytes each; 20,000 scaffolds hold a few MB per track.
+ */
+interface HeldZoom {
+  bytes: Buffer;
+  used: number;
+  /** Per held chromosome: its id, the byte offset of its records and their count. */
+  chromIds: number[];
+  offsets: number[];
+  counts: number[];
+}
+
+/**
+ * A genome's chromosome ids and B+ tree, built once for every bigWig written over the same
+ * chromosome list (a run writes one per label; with 20,000 scaffolds each build is a sort
+ * and a tree of 20,000 names). Entries and tree bytes are only read, never changed.
+ */
+const chromIndexes = new WeakMap<readonly Chromosome[], Map<number, { entries: ChromEntry[]; tree: Buffer }>>();
+
+function chromIndex(chromosomes: readonly Chromosome[], blockSize: number): { entries: ChromEntry[]; tree: Buffer } {
+  let byBlockSize = chromIndexes.get(chromosomes);
+  if (!byBlockSize) chromIndexes.set(chromosomes, (byBlockSize = new Map()));
+  let index = byBlockSize.get(blockSize);
+  if (!index) {
+    const entries = chromEntries(chromosomes);
+    index = { entries, tree: chromTreeBytes(entries, CHROM_TREE_OFFSET, blockSize) };
+    byBlockSize.set(blockSize, index);
+  }
+  return index;
 }
 
 /** File layout: a 64-byte header, ten reserved zoom headers, the 40-byte total summary. */
@@ -39,12 +84,13 @@ const CHROM_TREE_OFFSET = TOTAL_SUMMARY_OFFSET + 40;
  * A streaming bigWig writer (UCSC format version 4, as kent's bedGraphToBigWig writes it) for
  * per-bin tracks: `create` with the genome's chromosomes, `addChromosome` once per chromosome
  * with its bins, `close`. Memory holds one chromosome's zoom summaries plus one index entry
- * per compressed block, not the genome.
+ * per compressed block, and the zoom records of short chromosomes (HeldZoom), not the genome.
  *
  * Layout: header, zoom headers and total summary are reserved up front and patched on close;
  * the chromosome B+ tree follows (chromosomes are known up front), then the data. Each
  * chromosome's compressed data sections are written when it arrives, followed by its zoom
- * blocks for every level; on close come the data R-tree and, per zoom level, the record
+ * blocks for every level at which it fills one; fewer records than that are held and written
+ * on close in blocks shared by chromosomes (HeldZoom). On close then come the data R-tree and, per zoom level, the record
  * count and that level's R-tree, then the magic again at the very end (kent checks it).
  * Kent puts each zoom level's blocks just before its index instead; readers (kent, libBigWig
  * / pyBigWig, @gmod/bbi, IGV) find blocks only through the R-trees' offsets, and streaming
@@ -61,6 +107,10 @@ export class BigWigWriter {
   private readonly dataBlocks: BlockEntry[] = [];
   private readonly zoomBlocks: BlockEntry[][];
   private readonly zoomRecordCounts: number[];
+  private readonly heldZoom: HeldZoom[];
+  /** One block's room of zoom records, reused (deflate copies it out). */
+  private readonly zoomBlock: Buffer;
+  private readonly zoomScratch: [Float64Array, Float64Array] = [new Float64Array(0), new Float64Array(0)];
   private dataOffset = 0;
   /** Bytes written so far: the offset of the next write. */
   private position = 0;
@@ -80,6 +130,8 @@ export class BigWigWriter {
     this.reductions = zoomReductions(binBp, chromosomes.reduce((m, c) => Math.max(m, c.length), 0));
     this.zoomBlocks = this.reductions.map(() => []);
     this.zoomRecordCounts = this.reductions.map(() => 0);
+    this.heldZoom = this.reductions.map(() => ({ bytes: Buffer.alloc(0), used: 0, chromIds: [], offsets: [], counts: [] }));
+    this.zoomBlock = Buffer.alloc(this.itemsPerSlot * ZOOM_RECORD_BYTES);
   }
 
   get path(): string {
@@ -100,8 +152,7 @@ export class BigWigWriter {
     for (const c of chromosomes) {
       if (!Number.isInteger(c.length) || c.length < 0 || c.length > MAX_UINT32) throw new Error(`bigWig: chromosome ${c.name} has length ${c.length}, outside what bigWig holds (0 to 2^32-1)`);
     }
-    const entries = chromEntries(chromosomes);
-    const tree = chromTreeBytes(entries, CHROM_TREE_OFFSET, Math.min(blockSize, CHROM_TREE_BLOCK_SIZE));
+    const { entries, tree } = chromIndex(chromosomes, Math.min(blockSize, CHROM_TREE_BLOCK_SIZE));
     const file = await AtomicFile.create(path);
     const w = new BigWigWriter(file, entries, binBp, options);
     try {
@@ -156,19 +207,77 @@ export class BigWigWriter {
     }
     let zoom: ZoomRecords | undefined;
     for (const [level, reduction] of this.reductions.entries()) {
-      zoom = zoom ? zoomFromZoom(zoom, reduction / this.reductions[level - 1]!) : zoomFromBins(values, this.binBp, chrom.length, reduction, firstBin);
-      for (let from = 0; from < zoom.count; from += this.itemsPerSlot) {
-        const to = Math.min(from + this.itemsPerSlot, zoom.count);
-        const block = zoomBlockBytes(chrom.id, zoom, from, to);
-        this.zoomBlocks[level]!.push(await this.appendBlock(chrom.id, zoom.starts[from]!, zoom.ends[to - 1]!, block));
-      }
+      // Two scratch arrays, one level computed from the other: no allocation per level and
+      // chromosome once they have grown (short scaffolds make tens of thousands of both).
+      const into = this.zoomScratch[level % 2];
+      zoom = zoom ? zoomFromZoom(zoom, reduction / this.reductions[level - 1]!, into) : zoomFromBins(values, this.binBp, chrom.length, reduction, firstBin, into);
+      this.zoomScratch[level % 2] = zoom.data;
+      await this.addZoomRecords(level, chrom.id, zoom);
       this.zoomRecordCounts[level]! += zoom.count;
     }
+  }
+
+  /**
+   * A chromosome's records at one level: its own blocks when it fills at least one, else held
+   * for the shared blocks written on close (HeldZoom).
+   */
+  private async addZoomRecords(level: number, chromId: number, zoom: ZoomRecords): Promise<void> {
+    if (zoom.count < this.itemsPerSlot) {
+      const held = this.heldZoom[level]!;
+      const need = held.used + zoom.count * ZOOM_RECORD_BYTES;
+      if (need > held.bytes.length) {
+        const grown = Buffer.alloc(Math.max(need, 2 * held.bytes.length, 64 * 1024));
+        held.bytes.copy(grown, 0, 0, held.used);
+        held.bytes = grown;
+      }
+      held.chromIds.push(chromId);
+      held.offsets.push(held.used);
+      held.counts.push(zoom.count);
+      held.used = writeZoomRecords(held.bytes, held.used, chromId, zoom, 0, zoom.count);
+      return;
+    }
+    for (let from = 0; from < zoom.count; from += this.itemsPerSlot) {
+      const to = Math.min(from + this.itemsPerSlot, zoom.count);
+      const end = writeZoomRecords(this.zoomBlock, 0, chromId, zoom, from, to);
+      const start = zoomField(zoom, from, START);
+      this.zoomBlocks[level]!.push(await this.appendBlock(chromId, start, zoomField(zoom, to - 1, END), this.zoomBlock.subarray(0, end), true));
+    }
+  }
+
+  /** The held records of one level, by chromosome id, in blocks of itemsPerSlot records. */
+  private async writeHeldZoom(level: number): Promise<void> {
+    const held = this.heldZoom[level]!;
+    const order = held.chromIds.map((_, i) => i).sort((a, b) => held.chromIds[a]! - held.chromIds[b]!);
+    const slot = this.itemsPerSlot * ZOOM_RECORD_BYTES;
+    let used = 0;
+    let first = { chromId: 0, start: 0 };
+    const flush = async () => {
+      const lastAt = used - ZOOM_RECORD_BYTES;
+      const last = { chromId: this.zoomBlock.readUInt32LE(lastAt), end: this.zoomBlock.readUInt32LE(lastAt + 8) };
+      const entry = await this.appendBlock(first.chromId, first.start, last.end, this.zoomBlock.subarray(0, used), true);
+      this.zoomBlocks[level]!.push(last.chromId === first.chromId ? entry : { ...entry, endChromId: last.chromId });
+      used = 0;
+    };
+    for (const i of order) {
+      let at = held.offsets[i]!;
+      const end = at + held.counts[i]! * ZOOM_RECORD_BYTES;
+      while (at < end) {
+        if (used === 0) first = { chromId: held.chromIds[i]!, start: held.bytes.readUInt32LE(at + 4) };
+        const n = Math.min(end - at, slot - used);
+        held.bytes.copy(this.zoomBlock, used, at, at + n);
+        used += n;
+        at += n;
+        if (used === slot) await flush();
+      }
+    }
+    if (used > 0) await flush();
+    this.heldZoom[level] = { bytes: Buffer.alloc(0), used: 0, chromIds: [], offsets: [], counts: [] };
   }
 
   /** Writes the indexes, patches the head, and renames the file into place. */
   async close(): Promise<void> {
     try {
+      for (let level = 0; level < this.reductions.length; level++) await this.writeHeldZoom(level);
       const fullIndexOffset = this.position;
       await this.append(rTreeBytes(sortBlocks(this.dataBlocks), fullIndexOffset, 1, this.blockSize));
       const zooms: { dataOffset: number; indexOffset: number }[] = [];
@@ -252,15 +361,16 @@ export class BigWigWriter {
   }
 
   /** Compresses and writes one block (zlib, as kent's zCompress), returning its index entry. */
-  private async appendBlock(chromId: number, start: Bp, end: Bp, raw: Buffer): Promise<BlockEntry> {
+  private async appendBlock(chromId: number, start: Bp, end: Bp, raw: Buffer, zoom = false): Promise<BlockEntry> {
     this.maxBlockBytes = Math.max(this.maxBlockBytes, raw.length);
-    const compressed = deflateSync(raw, deflateOptions(raw.length));
+    const compressed = raw.length <= STORED_MAX_BYTES ? zlibStored(raw) : deflateSync(raw, deflateOptions(raw.length, zoom));
     const entry = { chromId, start, end, offset: this.position, size: compressed.length };
     await this.append(compressed);
     return entry;
   }
 
   private async append(bytes: Buffer): Promise<void> {
+    // AtomicFile gathers these small blocks into large writes.
     await this.file.write(bytes);
     this.position += bytes.length;
   }

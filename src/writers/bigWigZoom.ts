@@ -1,5 +1,5 @@
 import type { Bins, Bp } from '../genome.js';
-import { ByteWriter, MAX_UINT32 } from './bigWigBytes.js';
+import { MAX_UINT32 } from './bigWigBytes.js';
 
 /** bbi files hold at most ten zoom levels (kent's bbiMaxZoomLevels); space for ten is reserved. */
 export const MAX_ZOOM_LEVELS = 10;
@@ -33,36 +33,44 @@ export function zoomReductions(binBp: Bp, longest: Bp): Bp[] {
 }
 
 /**
- * Summary records of one zoom level over one chromosome: record i covers [starts[i], ends[i])
- * — consecutive multiples of the reduction, the last clipped to the chromosome's end.
- * Kept in float64 while reducing; written as the format's float32.
+ * Summary records of one zoom level over one chromosome: record i covers [start, end) —
+ * consecutive multiples of the reduction, the last clipped to the chromosome's end. Kept in
+ * float64 while reducing; written as the format's float32. One flat array (record i's fields
+ * at i × ZOOM_FIELDS + START…SUM_SQUARES), not one array per field: a short scaffold has one
+ * record per level, and 20,000 of them allocating seven arrays per level kept the garbage
+ * collector busy.
  */
 export interface ZoomRecords {
   count: number;
-  starts: Float64Array;
-  ends: Float64Array;
-  /** Bases with data (every base of the record: our tracks cover each chromosome). */
-  validCounts: Float64Array;
-  mins: Float64Array;
-  maxs: Float64Array;
-  /** Σ value × bases. */
-  sums: Float64Array;
-  /** Σ value² × bases. */
-  sumSquares: Float64Array;
+  /** At least count × ZOOM_FIELDS values (a reused scratch array may be longer). */
+  data: Float64Array;
 }
 
-function allocate(count: number): ZoomRecords {
-  const a = () => new Float64Array(count);
-  return { count, starts: a(), ends: a(), validCounts: a(), mins: a(), maxs: a(), sums: a(), sumSquares: a() };
+export const ZOOM_FIELDS = 7;
+export const START = 0;
+export const END = 1;
+/** Bases with data (every base of the record: our tracks cover each chromosome). */
+const VALID = 2;
+const MIN = 3;
+const MAX = 4;
+/** Σ value × bases. */
+const SUM = 5;
+/** Σ value² × bases. */
+const SUM_SQUARES = 6;
+
+/** `into` (a scratch array the caller reuses; records past `count` are stale) when it has room for `count` records. */
+function room(count: number, into: Float64Array | undefined): Float64Array {
+  return into && into.length >= count * ZOOM_FIELDS ? into : new Float64Array(count * ZOOM_FIELDS);
 }
 
 /** The first zoom level straight from the bins (`reduction` a multiple of `binBp`). */
-export function zoomFromBins(values: Float32Array, binBp: Bp, length: Bp, reduction: Bp, firstBin: Bins = 0): ZoomRecords {
+export function zoomFromBins(values: Float32Array, binBp: Bp, length: Bp, reduction: Bp, firstBin: Bins = 0, into?: Float64Array): ZoomRecords {
   const binsPer: Bins = reduction / binBp;
-  const z = allocate(Math.ceil(values.length / binsPer));
+  const count = Math.ceil(values.length / binsPer);
+  const data = room(count, into);
   // `values` covers bins [firstBin, firstBin + values.length): records start where it starts.
   const origin = firstBin * binBp;
-  for (let i = 0; i < z.count; i++) {
+  for (let i = 0; i < count; i++) {
     const from = i * binsPer;
     const to = Math.min(from + binsPer, values.length);
     let min = Infinity;
@@ -77,21 +85,24 @@ export function zoomFromBins(values: Float32Array, binBp: Bp, length: Bp, reduct
       sum += v * bases;
       sumSq += v * v * bases;
     }
-    z.starts[i] = origin + from * binBp;
-    z.ends[i] = Math.min(origin + to * binBp, length);
-    z.validCounts[i] = z.ends[i]! - z.starts[i]!;
-    z.mins[i] = min;
-    z.maxs[i] = max;
-    z.sums[i] = sum;
-    z.sumSquares[i] = sumSq;
+    const r = i * ZOOM_FIELDS;
+    data[r + START] = origin + from * binBp;
+    data[r + END] = Math.min(origin + to * binBp, length);
+    data[r + VALID] = data[r + END]! - data[r + START]!;
+    data[r + MIN] = min;
+    data[r + MAX] = max;
+    data[r + SUM] = sum;
+    data[r + SUM_SQUARES] = sumSq;
   }
-  return z;
+  return { count, data };
 }
 
 /** The next zoom level: every `factor` consecutive records folded into one (as kent's bbiSummarySimpleReduce). */
-export function zoomFromZoom(lower: ZoomRecords, factor: number): ZoomRecords {
-  const z = allocate(Math.ceil(lower.count / factor));
-  for (let i = 0; i < z.count; i++) {
+export function zoomFromZoom(lower: ZoomRecords, factor: number, into?: Float64Array): ZoomRecords {
+  const count = Math.ceil(lower.count / factor);
+  const data = room(count, into);
+  const l = lower.data;
+  for (let i = 0; i < count; i++) {
     const from = i * factor;
     const to = Math.min(from + factor, lower.count);
     let min = Infinity;
@@ -100,29 +111,47 @@ export function zoomFromZoom(lower: ZoomRecords, factor: number): ZoomRecords {
     let sum = 0;
     let sumSq = 0;
     for (let j = from; j < to; j++) {
-      min = Math.min(min, lower.mins[j]!);
-      max = Math.max(max, lower.maxs[j]!);
-      valid += lower.validCounts[j]!;
-      sum += lower.sums[j]!;
-      sumSq += lower.sumSquares[j]!;
+      const q = j * ZOOM_FIELDS;
+      min = Math.min(min, l[q + MIN]!);
+      max = Math.max(max, l[q + MAX]!);
+      valid += l[q + VALID]!;
+      sum += l[q + SUM]!;
+      sumSq += l[q + SUM_SQUARES]!;
     }
-    z.starts[i] = lower.starts[from]!;
-    z.ends[i] = lower.ends[to - 1]!;
-    z.validCounts[i] = valid;
-    z.mins[i] = min;
-    z.maxs[i] = max;
-    z.sums[i] = sum;
-    z.sumSquares[i] = sumSq;
+    const r = i * ZOOM_FIELDS;
+    data[r + START] = l[from * ZOOM_FIELDS + START]!;
+    data[r + END] = l[(to - 1) * ZOOM_FIELDS + END]!;
+    data[r + VALID] = valid;
+    data[r + MIN] = min;
+    data[r + MAX] = max;
+    data[r + SUM] = sum;
+    data[r + SUM_SQUARES] = sumSq;
   }
-  return z;
+  return { count, data };
 }
 
-/** Records [from, to) in the on-disk layout (chromId, start, end, validCount, min, max, sum, sumSquares). */
-export function zoomBlockBytes(chromId: number, z: ZoomRecords, from: number, to: number): Buffer {
-  const w = new ByteWriter((to - from) * ZOOM_RECORD_BYTES);
+/** Record i's start or end (START, END). */
+export function zoomField(z: ZoomRecords, i: number, field: typeof START | typeof END): Bp {
+  return z.data[i * ZOOM_FIELDS + field]!;
+}
+
+/**
+ * Writes records [from, to) into `target` at byte `at` in the on-disk layout (chromId, start,
+ * end, validCount, min, max, sum, sumSquares); returns the byte after them.
+ */
+export function writeZoomRecords(target: Buffer, at: number, chromId: number, z: ZoomRecords, from: number, to: number): number {
+  const d = z.data;
   for (let i = from; i < to; i++) {
-    w.u32(chromId).u32(z.starts[i]!).u32(z.ends[i]!).u32(z.validCounts[i]!);
-    w.f32(z.mins[i]!).f32(z.maxs[i]!).f32(z.sums[i]!).f32(z.sumSquares[i]!);
+    const r = i * ZOOM_FIELDS;
+    target.writeUInt32LE(chromId, at);
+    target.writeUInt32LE(d[r + START]!, at + 4);
+    target.writeUInt32LE(d[r + END]!, at + 8);
+    target.writeUInt32LE(d[r + VALID]!, at + 12);
+    target.writeFloatLE(d[r + MIN]!, at + 16);
+    target.writeFloatLE(d[r + MAX]!, at + 20);
+    target.writeFloatLE(d[r + SUM]!, at + 24);
+    target.writeFloatLE(d[r + SUM_SQUARES]!, at + 28);
+    at += ZOOM_RECORD_BYTES;
   }
-  return w.done();
+  return at;
 }
