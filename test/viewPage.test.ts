@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { writeExampleGenome } from '../src/examples/exampleGenome.js';
 import { igvLoci, igvTracks, launchChromium, openPage, viewState, type WatchedPage } from './chromium.js';
-import { ROOT, runCli, tempDir } from './helpers.js';
+import { ROOT, runCli, sh, tempDir } from './helpers.js';
 import { spawnCli } from './panelFixtures.js';
 import { decodePng, pixelStats } from './pngPixels.js';
 import { startServer, type Server } from './serverHarness.js';
@@ -93,6 +93,18 @@ function topCalls(bedText: string, labels: string[]) {
   });
 }
 
+/** igv's reference sequence over [start, end) (0-based), as its genome object reads it. */
+function igvSequence(page: Page, chrom: string, start: number, end: number): Promise<string> {
+  return page.evaluate(
+    ([c, s, e]) => (window as unknown as { igvBrowser: { genome: { getSequence: (c: string, s: number, e: number) => Promise<string> } } }).igvBrowser.genome.getSequence(c, s, e),
+    [chrom, start, end] as [string, number, number],
+  );
+}
+
+/** The same bases from samtools faidx (1-based, inclusive regions). */
+const samtoolsSequence = (fasta: string, chrom: string, start: number, end: number) =>
+  sh('samtools', ['faidx', fasta, `${chrom}:${start + 1}-${end}`]).split('\n').slice(1).join('');
+
 function assertShows(locus: { chrom: string; start: number; end: number }, call: { chrom: string; start: number; end: number }, what: string) {
   assert.equal(locus.chrom, call.chrom, what);
   assert.ok(locus.start <= call.start && locus.end >= call.end, `${what}: ${JSON.stringify(locus)} does not contain ${JSON.stringify(call)}`);
@@ -114,6 +126,11 @@ test("a job's page shows its genome, its BED, one bigWig per label, and each lab
   assert.deepEqual(await igvTracks(page), ['sequence:', 'annotation:example-cpg/2 regions', 'wig:gc_rich', 'wig:cpg_island', 'wig:motif_dense']);
   const fai = readFileSync(join(data, 'example.fa.fai'), 'utf8').trimEnd().split('\n').map((l) => l.split('\t')[0]);
   assert.deepEqual(await page.evaluate(() => (window as unknown as { igvBrowser: { genome: { chromosomeNames: string[] } } }).igvBrowser.genome.chromosomeNames), fai);
+
+  // The sequence igv reads through the genome endpoint by ranges is the FASTA's, as samtools reads it.
+  for (const [chrom, start, end] of [['chr1', 0, 80], ['chr2', 123_456, 123_600], ['chr2', 399_900, 400_000]] as const) {
+    assert.equal(await igvSequence(page, chrom, start, end), samtoolsSequence(join(data, 'example.fa'), chrom, start, end), `${chrom}:${start}-${end}`);
+  }
 
   // One panel per label, each on that label's best region of the job's BED.
   const calls = topCalls(readFileSync(join(server.stateDir, 'jobs', job, 'result.bed'), 'utf8'), ['gc_rich', 'cpg_island', 'motif_dense']);
@@ -178,6 +195,7 @@ test('view DIR: variety picker, tracks, summary tables, centromere matrix and fi
   assert.deepEqual(await igvTracks(page), [...annotated, 'wig:cpg.attribution.maxabs', 'wig:cpg.attribution.mean']);
   assertShows((await igvLoci(page))[0]!, { chrom: 'chr2', start: Number(v2chr2[2]), end: Number(v2chr2[3]) }, 'V2 chr2 cell');
   assert.equal(await page.$eval('#variety', (s) => (s as HTMLSelectElement).value), 'V2');
+  assert.equal(await igvSequence(page, 'chr2', 150_000, 150_120), samtoolsSequence(join(panelGenomes, 'V2/genome.fa'), 'chr2', 150_000, 150_120));
 
   // A call of the figure does the same, within the variety shown.
   const v2chr1 = table.find((r) => r[0] === 'V2' && r[1] === 'chr1')!;
