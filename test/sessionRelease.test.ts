@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { InferenceEngine, type SegmentOutput } from '../src/inference/engine.js';
 import { ModelRepository, type LoadedModel } from '../src/models/repository.js';
+import { engineOptions } from '../src/cli/args.js';
+import { runCli } from './helpers.js';
 
 // Issue 13: ONNX Runtime's CPU arena keeps a session's largest batch for the session's life
 // (centromere@5 at batch 8: ~330 MB per worker). Idle sessions are released and recreated on
@@ -60,4 +62,13 @@ test('a start-up check releases its sessions at once; without release they stay 
   } finally {
     await engine.close();
   }
+});
+
+test('--release-idle-seconds takes seconds >= 0 (0: never) and refuses anything else as a usage error', () => {
+  for (const bad of ['-1', 'abc', '', '1e999']) {
+    const r = runCli(['predict', '--model', 'example-cpg', '--fasta', 'x.fa', '--out', 'x.bed', '--release-idle-seconds', bad]);
+    assert.equal(r.status, 2, `'${bad}': ${r.stderr}`);
+    assert.match(r.stderr, /--release-idle-seconds must be a number of seconds ≥ 0 \(0: never\)/);
+  }
+  assert.deepEqual([engineOptions({ 'release-idle-seconds': '0' }).releaseIdleMs, engineOptions({ 'release-idle-seconds': '2.5' }).releaseIdleMs, engineOptions({}).releaseIdleMs], [Number.POSITIVE_INFINITY, 2500, undefined]);
 });
