@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { runCli, tempDir } from './helpers.js';
+import { python, runCli, tempDir } from './helpers.js';
 import { simulateEpigenome, writeIndexedVcf } from './varietyFixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -46,4 +46,35 @@ test('vcf rows without --reference: one error naming the line', () => {
   const r = runCli(['annotate', '--manifest', manifest, '--out', join(tmp.dir, 'none'), '--models', 'histone']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /line 2: variety 'A' is given as a VCF sample; name the reference FASTA it was called against with --reference FILE/);
+});
+
+test('--delta: each VCF variety gets variety-minus-reference bigWigs in reference coordinates', () => {
+  const out = join(tmp.dir, 'delta');
+  const r = runCli(['annotate', '--manifest', manifest, '--reference', epi, '--out', out, '--models', 'histone', '--workers', '1', '--no-summary', '--delta', '--variety', 'A', '--variety', 'REF']);
+  assert.equal(r.status, 0, r.stderr);
+  const marker = JSON.parse(readFileSync(join(out, 'A', 'annotate.json'), 'utf8')) as { models: { deltaBigwig?: string[] }[] };
+  assert.deepEqual(marker.models[0]!.deltaBigwig, ['histone.H3K4me3.delta.bw', 'histone.H3K27me3.delta.bw', 'histone.H3K9ac.delta.bw']);
+  const refMarker = JSON.parse(readFileSync(join(out, 'REF', 'annotate.json'), 'utf8')) as { models: { deltaBigwig?: string[] }[] };
+  assert.equal(refMarker.models[0]!.deltaBigwig, undefined, 'a FASTA variety has its own coordinates: no delta');
+  // The reference's own tracks, from predict, to take the difference independently (pyBigWig).
+  const refPrefix = join(tmp.dir, 'reference');
+  assert.equal(runCli(['predict', '--model', 'histone', '--workers', '1', '--fasta', epi, '--out', `${refPrefix}.bed`, '--bigwig-out', refPrefix]).status, 0);
+  const check = `
+import sys, pyBigWig
+delta, variety, reference = (pyBigWig.open(p) for p in sys.argv[1:4])
+worst, nonzero = 0.0, 0
+for chrom, length in reference.chroms().items():
+    assert delta.chroms()[chrom] == length and variety.chroms()[chrom] == length
+    for start in range(0, length, 100):
+        d = delta.values(chrom, start, start + 1)[0]
+        expected = variety.values(chrom, start, start + 1)[0] - reference.values(chrom, start, start + 1)[0]
+        worst = max(worst, abs(d - expected))
+        nonzero += abs(d) > 1e-3
+print(worst, nonzero)
+`;
+  for (const label of ['H3K4me3', 'H3K9ac']) {
+    const [worst, nonzero] = python(check, [join(out, 'A', `histone.${label}.delta.bw`), join(out, 'A', `histone.${label}.bw`), `${refPrefix}.${label}.bw`]).trim().split(' ').map(Number);
+    assert.ok(worst! < 1e-6, `${label}: delta differs from variety - reference by ${worst}`);
+    assert.ok(nonzero! > 0, `${label}: the variety differs from the reference somewhere`);
+  }
 });

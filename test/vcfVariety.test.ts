@@ -157,6 +157,18 @@ describe('predict on a variety from a VCF', () => {
     assert.equal(bed, readFileSync(join(dir, 'consensus.bed'), 'utf8'));
   });
 
+  test('a model whose feature workers read the genome themselves (centromere) sees the same variety', () => {
+    const consensus = consensusFasta(rice, riceForBcftools, 'S1', '1', join(dir, 'riceS1.fa'));
+    const run = (args: string[], out: string) => {
+      const r = runCli(['predict', '--model', 'centromere', '--workers', '1', '--top-n', '0', '--threshold', '0.3', ...args, '--out', out]);
+      assert.equal(r.status, 0, r.stderr);
+      return readFileSync(out, 'utf8');
+    };
+    const fromVcf = run(['--fasta', rice, '--vcf', riceVcf, '--sample', 'S1', '--coords', 'variety'], join(dir, 'cen-vcf.bed'));
+    assert.ok(fromVcf.length > 0, 'centromere calls');
+    assert.equal(fromVcf, run(['--fasta', consensus], join(dir, 'cen-consensus.bed')));
+  });
+
   test('reference coordinates (the default): tracks span the reference chromosomes', () => {
     predict(['--fasta', epi, '--vcf', epiVcf, '--sample', 'S2', '--out', join(dir, 'ref.bed'), '--bigwig-out', join(dir, 'ref')]);
     const sizes = python(`import pyBigWig,sys\nprint(pyBigWig.open(sys.argv[1]).chroms())`, [join(dir, 'ref.H3K4me3.bw')]);

@@ -9,6 +9,9 @@ import { clearFailure, recordFailure, type FailureRecord } from './failures.js';
 import type { ManifestEntry } from './manifest.js';
 import { mapLimit } from './mapLimit.js';
 import { VarietyGroups } from './varietyGroups.js';
+import { predictBaseline } from './referenceBaseline.js';
+import type { Baseline } from '../pipeline/runPrediction.js';
+import type { FastaPaths } from '../readers/fastaSource.js';
 import { selectVarieties, type Shard } from './shard.js';
 import { markerCovers, readMarker, removePartialRoot, varietyDir } from './varietyOutputs.js';
 
@@ -26,6 +29,8 @@ export interface AnnotateOptions {
   concurrency: number;
   /** Varieties of one VCF read in one pass (default DEFAULT_GROUP_SIZE, bulk/varietyGroups.ts). */
   vcfGroupSize?: number;
+  /** The reference of the manifest's VCF varieties: predicted first, for their delta bigWigs (annotate --delta). */
+  deltaReference?: FastaPaths;
   /** Tries per variety in this run; input errors (a corrupt FASTA) are not retried. */
   maxAttempts: number;
   signal?: AbortSignal;
@@ -84,6 +89,12 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
 
   const completed: string[] = [];
   const failed: FailureRecord[] = [];
+  // Delta tracks: the reference through every model once, before the varieties.
+  const baselines = new Map<string, Baseline>();
+  if (options.deltaReference && pending.some((e) => e.paths.variety)) {
+    for (const model of models) baselines.set(model.key, await predictBaseline(options.engine, model, options.deltaReference, options.signal));
+    log(`reference ${options.deltaReference.fasta} predicted for delta tracks (${models.map((m) => m.key).join(', ')})`);
+  }
   // Varieties given as samples of one VCF share passes over it (groups in run order).
   const groups = new VarietyGroups(pending, options.vcfGroupSize);
   const runOne = async (entry: ManifestEntry) => {
@@ -97,6 +108,7 @@ export async function annotateShard(options: AnnotateOptions): Promise<AnnotateR
           toolVersion: options.toolVersion,
           signal: options.signal,
           source: await groups.source(entry),
+          baselines,
           onProgress: (b) => {
             setDone(v, b);
             report(v);

@@ -5,7 +5,7 @@ import type { InferenceEngine } from '../inference/engine.js';
 import { modelRef, type LoadedModel } from '../models/repository.js';
 import { openGenomeInput } from '../pipeline/genomeInput.js';
 import type { Progress } from '../pipeline/predictChromosomes.js';
-import { bigWigPaths, runPrediction } from '../pipeline/runPrediction.js';
+import { bigWigPaths, deltaBigWigPaths, runPrediction, type Baseline } from '../pipeline/runPrediction.js';
 import type { SequenceSource } from '../readers/sequenceSource.js';
 import { AtomicFile } from '../writers/atomicFile.js';
 import type { ManifestEntry } from './manifest.js';
@@ -19,6 +19,8 @@ export interface VarietyRunOptions {
   onProgress?: (basesDone: number) => void;
   /** The variety's sequence, already open (a variety of a VCF group); closed here when done. */
   source?: SequenceSource;
+  /** Model key → the reference's per-bin probabilities: VCF varieties also get delta bigWigs. */
+  baselines?: ReadonlyMap<string, Baseline>;
 }
 
 /**
@@ -54,7 +56,10 @@ export async function annotateVariety(
           bases: genomeLength(input.fasta.chromosomes),
         };
         const labels = model.manifest.labels;
-        await runPrediction(engine, model, input, { bed: join(work, `${name}.bed`), bigWig: join(work, name) }, {
+        // Deltas only where the variety is written in the reference's coordinates (a VCF variety).
+        const baseline = entry.paths.variety ? options.baselines?.get(model.key) : undefined;
+        const deltaBigWig = baseline ? { prefix: join(work, name), baseline } : undefined;
+        await runPrediction(engine, model, input, { bed: join(work, `${name}.bed`), bigWig: join(work, name), deltaBigWig }, {
           signal: options.signal,
           onProgress: (p: Progress) => options.onProgress?.(basesBefore + p.basesDone),
         });
@@ -65,6 +70,7 @@ export async function annotateVariety(
           labels: [...labels],
           bed: `${name}.bed`,
           bigwig: bigWigPaths(name, labels),
+          ...(deltaBigWig ? { deltaBigwig: deltaBigWigPaths(name, labels) } : {}),
         });
         basesBefore += marker.bases;
       } finally {

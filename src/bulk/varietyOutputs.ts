@@ -30,6 +30,8 @@ export interface MarkerModel {
   /** File names inside the variety directory. */
   bed: string;
   bigwig: string[];
+  /** Variety-minus-reference bigWigs per label (annotate --delta), in reference coordinates. */
+  deltaBigwig?: string[];
 }
 
 export const MARKER_FILE = 'annotate.json';

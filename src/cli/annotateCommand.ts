@@ -31,6 +31,9 @@ a killed worker: run again); 2 usage error; 130/143 stopped by SIGINT/SIGTERM.
                         --reference; outputs are in reference coordinates, and the VCF is
                         read once per chromosome per group of --vcf-group varieties
   --reference FILE      the indexed reference FASTA the manifest's vcf rows were called against
+  --delta               also write, for each vcf row, MODEL.LABEL.delta.bw: the variety's
+                        probability minus the reference's, bin by bin in reference
+                        coordinates (the reference is predicted once per run; needs --reference)
   --vcf-group N         varieties of one VCF built from one pass over it (default 8); memory
                         grows with N: ~21 bytes per non-reference site per variety
   --out DIR             output directory (shared by all shards)
@@ -61,6 +64,7 @@ export async function annotateCommand(argv: string[]): Promise<number | void> {
     'no-summary': { type: 'boolean' },
     concurrency: { type: 'string' },
     'vcf-group': { type: 'string' },
+    delta: { type: 'boolean' },
     'max-attempts': { type: 'string' },
     'summary-only': { type: 'boolean' },
     ...ENGINE_ARGS,
@@ -81,6 +85,7 @@ export async function annotateCommand(argv: string[]): Promise<number | void> {
   const engineArgs = engineOptions(args);
   const concurrency = positiveInt('--concurrency', args.concurrency) ?? 2;
   const maxAttempts = positiveInt('--max-attempts', args['max-attempts']) ?? 2;
+  if (args.delta && !args.reference) throw new UsageError('annotate: --delta needs --reference FILE (the reference the deltas are taken against)');
   const manifest = await readManifest(args.manifest!, { reference: args.reference });
   const selected = selectVarieties(manifest, shard, args.variety);
   const order = manifest.map((e) => e.variety);
@@ -127,6 +132,7 @@ export async function annotateCommand(argv: string[]): Promise<number | void> {
       toolVersion: toolVersion(),
       concurrency,
       vcfGroupSize: positiveInt('--vcf-group', args['vcf-group']),
+      deltaReference: args.delta ? { fasta: args.reference! } : undefined,
       maxAttempts,
       signal: abort.signal,
       log,

@@ -9,6 +9,7 @@ import { AtomicFile } from '../writers/atomicFile.js';
 import { compareRegions, formatBedLine } from '../writers/bed.js';
 import { bedGraphLines, bedGraphTrackLine } from '../writers/bedGraph.js';
 import { BigWigWriter } from '../writers/bigWigWriter.js';
+import { GenomeinferError } from '../errors.js';
 import type { GenomeInput } from './genomeInput.js';
 import { predictChromosomes, type PredictOptions } from './predictChromosomes.js';
 
@@ -19,6 +20,20 @@ export interface OutputPaths {
   bedGraph?: string;
   /** Prefix of one bigWig per label, `<prefix>.<label>.bw` (see bigWigPaths). */
   bigWig?: string;
+  /**
+   * Prefix of one bigWig per label of this genome's probability minus `baseline`'s, bin by
+   * bin (`<prefix>.<label>.delta.bw`, deltaBigWigPaths): a variety against the reference,
+   * both in the reference's coordinates.
+   */
+  deltaBigWig?: { prefix: string; baseline: Baseline };
+}
+
+/** Per-bin probabilities of a genome, by chromosome (one array per label). */
+export type Baseline = ReadonlyMap<string, readonly Float32Array[]>;
+
+/** The delta bigWig path for each label: `<prefix>.<label>.delta.bw`. */
+export function deltaBigWigPaths(prefix: string, labels: readonly string[]): string[] {
+  return labels.map((l) => `${prefix}.${l}.delta.bw`);
 }
 
 /** An output being written: renamed into place by commit, removed by abort. */
@@ -48,6 +63,16 @@ export function bedGraphPaths(path: string, labels: readonly string[]): string[]
 /** The bigWig path for each label: `<prefix>.<label>.bw`, whatever the number of labels. */
 export function bigWigPaths(prefix: string, labels: readonly string[]): string[] {
   return labels.map((l) => `${prefix}.${l}.bw`);
+}
+
+/** values − baseline, bin by bin; the baseline must cover the same bins (same coordinates). */
+function minus(values: Float32Array, baseline: Float32Array | undefined, chrom: string): Float32Array {
+  if (!baseline || baseline.length !== values.length) {
+    throw new GenomeinferError('input', 'delta_coordinates', `delta tracks: ${chrom} has ${values.length} bins here but ${baseline?.length ?? 'none'} in the reference; deltas need the variety in reference coordinates`);
+  }
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]! - baseline[i]!;
+  return out;
 }
 
 /** Region calling for one label: the manifest's postprocess with the caller's overrides. */
@@ -95,6 +120,13 @@ export async function runPrediction(
       files.push({ path: w.path, commit: () => w.close(), abort: () => w.abort() });
     }
 
+    const deltas: BigWigWriter[] = [];
+    for (const path of outputs.deltaBigWig ? deltaBigWigPaths(outputs.deltaBigWig.prefix, labels) : []) {
+      const w = await BigWigWriter.create(path, input.outputChromosomes, { binBp: model.geometry.binBp });
+      deltas.push(w);
+      files.push({ path: w.path, commit: () => w.close(), abort: () => w.abort() });
+    }
+
     let regions = 0;
     let chromosomes = 0;
     let bases = 0;
@@ -114,6 +146,7 @@ export async function runPrediction(
         if (chunk) await g.write(chunk);
       }
       for (const [l, w] of bigWigs.entries()) await w.addChromosome(stitched.chrom.name, stitched.probs[l]!);
+      for (const [l, w] of deltas.entries()) await w.addChromosome(stitched.chrom.name, minus(stitched.probs[l]!, outputs.deltaBigWig!.baseline.get(stitched.chrom.name)?.[l], stitched.chrom.name));
       regions += called.length;
       chromosomes++;
       bases += stitched.chrom.length;
