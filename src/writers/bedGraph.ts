@@ -17,11 +17,15 @@ export function* bedGraphLines(s: StitchedChromosome, labelIndex: number): Gener
   const p = s.probs[labelIndex]!;
   const { binBp } = s;
   let b = 0;
+  // Each bin is formatted once (the run's end is the next run's start), and not at all when
+  // it equals the bin before it.
+  let value = p.length > 0 ? formatProbability(p[0]!) : '';
   while (b < p.length) {
-    const value = formatProbability(p[b]!);
     let e = b + 1;
-    while (e < p.length && formatProbability(p[e]!) === value) e++;
+    let next = value;
+    while (e < p.length && (p[e] === p[e - 1] || (next = formatProbability(p[e]!)) === value)) e++;
     yield `${s.chrom.name}\t${b * binBp}\t${Math.min(e * binBp, s.chrom.length)}\t${value}\n`;
     b = e;
+    value = next;
   }
 }
