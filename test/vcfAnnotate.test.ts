@@ -48,9 +48,9 @@ test('vcf rows without --reference: one error naming the line', () => {
   assert.match(r.stderr, /line 2: variety 'A' is given as a VCF sample; name the reference FASTA it was called against with --reference FILE/);
 });
 
-test('--delta: each VCF variety gets variety-minus-reference bigWigs in reference coordinates', () => {
+test('--delta: each VCF variety gets variety-minus-reference bigWigs in reference coordinates; the summary ranks the loci that differ most', () => {
   const out = join(tmp.dir, 'delta');
-  const r = runCli(['annotate', '--manifest', manifest, '--reference', epi, '--out', out, '--models', 'histone', '--workers', '1', '--no-summary', '--delta', '--variety', 'A', '--variety', 'REF']);
+  const r = runCli(['annotate', '--manifest', manifest, '--reference', epi, '--out', out, '--models', 'histone', '--workers', '1', '--delta']);
   assert.equal(r.status, 0, r.stderr);
   const marker = JSON.parse(readFileSync(join(out, 'A', 'annotate.json'), 'utf8')) as { models: { deltaBigwig?: string[] }[] };
   assert.deepEqual(marker.models[0]!.deltaBigwig, ['histone.H3K4me3.delta.bw', 'histone.H3K27me3.delta.bw', 'histone.H3K9ac.delta.bw']);
@@ -77,4 +77,18 @@ print(worst, nonzero)
     assert.ok(worst! < 1e-6, `${label}: delta differs from variety - reference by ${worst}`);
     assert.ok(nonzero! > 0, `${label}: the variety differs from the reference somewhere`);
   }
+  // summary/differing_loci.tsv: per mark, 1-kb loci by SD of the delta across the 3 VCF varieties.
+  const rows = readFileSync(join(out, 'summary', 'differing_loci.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  assert.deepEqual(rows[0], ['mark', 'rank', 'chrom', 'start', 'end', 'sd_delta', 'mean_delta', 'max_abs_delta', 'varieties']);
+  const h3k4 = rows.filter((row) => row[0] === 'histone:H3K4me3');
+  assert.equal(h3k4.length, 20);
+  const sds = h3k4.map((row) => Number(row[5]));
+  assert.deepEqual(sds, [...sds].sort((a, b) => b - a), 'ranked by SD');
+  assert.ok(sds[0]! > 0 && h3k4.every((row) => row[8] === '3'));
+  const [chrom, start, end] = [h3k4[0]![2]!, Number(h3k4[0]![3]), Number(h3k4[0]![4])];
+  const sd = python(
+    `import sys, pyBigWig, statistics\nvals = [pyBigWig.open(p).stats(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), type='mean', exact=True)[0] for p in sys.argv[4:]]\nprint(statistics.pstdev(vals))`,
+    [chrom, String(start), String(end), ...['A', 'B', 'C'].map((v) => join(out, v, 'histone.H3K4me3.delta.bw'))],
+  );
+  assert.ok(Math.abs(Number(sd) - sds[0]!) < 1e-3, `top locus SD ${sds[0]} vs pyBigWig ${sd}`);
 });

@@ -5,6 +5,8 @@ import { AtomicFile } from '../writers/atomicFile.js';
 import { mapLimit } from './mapLimit.js';
 import { renderCentromereFigure, type CentromereCall, type FigureVariety } from './centromereFigure.js';
 import { readFinishedVariety, type VarietyResults } from './panelSummaryRead.js';
+import { differingLociTable } from './differingLoci.js';
+import { readMarker, type VarietyMarker } from './varietyOutputs.js';
 
 export interface PanelSummaryResult {
   /** Finished varieties (those with DIR/<variety>/annotate.json) included in the summary. */
@@ -49,6 +51,8 @@ export async function writePanelSummary(outDir: string, varieties: readonly stri
     ['centromeres.tsv', withCentromeres.length ? centromereTable(withCentromeres) : null],
     ['marks.tsv', finished.some((v) => v.marks.length > 0) ? marksTable(finished) : null],
     ['centromeres.svg', withCentromeres.length ? renderCentromereFigure(withCentromeres.map(figureVariety)) : null],
+    // Varieties from a VCF with delta tracks (annotate --delta): where they differ most.
+    ['differing_loci.tsv', await differingLociTable(outDir, (await Promise.all(finished.map((v) => readMarker(outDir, v.variety)))).filter((m): m is VarietyMarker => m !== undefined))],
   ];
   for (const [name, text] of outputs) {
     const path = join(summaryDir, name);
