@@ -47,6 +47,8 @@ export interface ZoomRecords {
 }
 
 export const ZOOM_FIELDS = 7;
+/** Typed arrays store in the host's byte order; the file is little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export const START = 0;
 export const END = 1;
 /** Bases with data (every base of the record: our tracks cover each chromosome). */
@@ -141,6 +143,24 @@ export function zoomField(z: ZoomRecords, i: number, field: typeof START | typeo
  */
 export function writeZoomRecords(target: Buffer, at: number, chromId: number, z: ZoomRecords, from: number, to: number): number {
   const d = z.data;
+  if (LITTLE_ENDIAN && (target.byteOffset + at) % 4 === 0) {
+    // Typed-array stores: several times faster than Buffer's write methods, 8 per record.
+    const words = (to - from) * (ZOOM_RECORD_BYTES / 4);
+    const u32 = new Uint32Array(target.buffer, target.byteOffset + at, words);
+    const f32 = new Float32Array(target.buffer, target.byteOffset + at, words);
+    for (let i = from, w = 0; i < to; i++, w += 8) {
+      const r = i * ZOOM_FIELDS;
+      u32[w] = chromId;
+      u32[w + 1] = d[r + START]!;
+      u32[w + 2] = d[r + END]!;
+      u32[w + 3] = d[r + VALID]!;
+      f32[w + 4] = d[r + MIN]!;
+      f32[w + 5] = d[r + MAX]!;
+      f32[w + 6] = d[r + SUM]!;
+      f32[w + 7] = d[r + SUM_SQUARES]!;
+    }
+    return at + words * 4;
+  }
   for (let i = from; i < to; i++) {
     const r = i * ZOOM_FIELDS;
     target.writeUInt32LE(chromId, at);
