@@ -35,6 +35,16 @@ before(async () => {
   bgzipped('refmismatch.vcf', `${refMismatch.join('\n')}\n`);
   bgzipped('renamed.vcf', `${lines.map((l) => l.replace(/^chr1\t/, 'Chr01\t').replace('ID=chr1,', 'ID=Chr01,')).join('\n')}\n`);
   copyFileSync(vcf, join(data, 'noindex.vcf.gz'));
+  // Unsorted: two adjacent chr1 records of equal length swapped under the sorted file's index.
+  const chr1 = lines.map((l, k) => [l, k] as const).filter(([l]) => l.startsWith('chr1\t'));
+  const pair = chr1.findIndex(([l], k) => k + 1 < chr1.length && l.length === chr1[k + 1]![0].length);
+  bgzipped('unsorted.vcf', `${lines.join('\n')}\n`);
+  const index = readFileSync(join(data, 'unsorted.vcf.gz.tbi'));
+  const swapped = [...lines];
+  const [a, b] = [chr1[pair]![1], chr1[pair + 1]![1]];
+  [swapped[a], swapped[b]] = [swapped[b]!, swapped[a]!];
+  bgzipped('unsorted.vcf', `${swapped.join('\n')}\n`, false);
+  writeFileSync(join(data, 'unsorted.vcf.gz.tbi'), index);
   writeFileSync(join(data, 'plain.vcf'), `${lines.join('\n')}\n`);
   sh('sh', ['-c', `gzip -c '${join(data, 'plain.vcf')}' > '${join(data, 'plain.vcf.gz')}'`]);
   server = await startServer(join(tmp.dir, 'state'), ['--model', 'histone', '--data-root', data]);
@@ -70,6 +80,7 @@ test('bad VCF inputs are refused with a 4xx naming the problem, and no job is ke
     [{ vcf: 'noindex.vcf.gz', sample: 'S1' }, /has no index/],
     [{ vcf: 'renamed.vcf.gz', sample: 'S1' }, /'Chr01' \(VCF\) vs 'chr1' \(FASTA\)/],
     [{ vcf: 'plain.vcf.gz', sample: 'S1' }, /not bgzip-compressed/],
+    [{ vcf: 'unsorted.vcf.gz', sample: 'S1' }, /is not sorted: the record at chr1:\d+ comes after/],
     [{ vcf: 'calls.vcf.gz' }, /needs --sample|sample/],
   ];
   for (const [body, message] of cases) {
