@@ -5,7 +5,7 @@
  * --chain`, and `predict --vcf --coords variety` equals `predict` on the consensus FASTA.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { VcfVarietySource } from '../src/readers/vcfVarietySource.js';
@@ -85,6 +85,19 @@ describe('variety sequence = bcftools consensus', () => {
       assert.ok(crossing > 10, 'insertions cut by a read boundary');
     } finally {
       await source.close();
+    }
+  });
+
+  test('a CSI index (bcftools index -c) reads the same variety as a .tbi', async () => {
+    const csiVcf = join(dir, 'csi.vcf.gz');
+    copyFileSync(riceVcf, csiVcf);
+    sh('bcftools', ['index', '-c', csiVcf]);
+    const [viaCsi, viaTbi] = await Promise.all([csiVcf, riceVcf].map((vcf) => VcfVarietySource.open({ fasta: rice }, { vcf, sample: 'S2', haplotype: 'A' })));
+    try {
+      for (const c of viaTbi!.chromosomes) assert.ok(text(await viaCsi!.read(c.name, 0, c.length)) === text(await viaTbi!.read(c.name, 0, c.length)), c.name);
+      assert.deepEqual(viaCsi!.counts, viaTbi!.counts);
+    } finally {
+      await Promise.all([viaCsi!.close(), viaTbi!.close()]);
     }
   });
 
