@@ -58,10 +58,10 @@ test('health, readiness and the OpenAPI document', async () => {
   const doc = (await (await fetch(`${server.url}/docs/json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
   assert.match(doc.openapi, /^3\./);
   const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
-  for (const r of ['GET /v1/models', 'GET /v1/models/{name}', 'POST /v1/predict', 'POST /v1/jobs', 'GET /v1/jobs/{id}', 'GET /v1/jobs/{id}/result', 'DELETE /v1/jobs/{id}', 'GET /healthz', 'GET /readyz', 'GET /metrics']) {
+  for (const r of ['GET /v1/models', 'GET /v1/models/{name}', 'POST /v1/predict', 'POST /v1/jobs', 'GET /v1/jobs/{id}', 'GET /v1/jobs/{id}/result', 'DELETE /v1/jobs/{id}', 'POST /v1/attribution', 'GET /healthz', 'GET /readyz', 'GET /metrics']) {
     assert.ok(routes.includes(r), `OpenAPI lacks ${r}: ${routes.join(', ')}`);
   }
-  assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['Error', 'Job', 'Model']);
+  assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['Attribution', 'Error', 'Job', 'Model']);
   const ui = await fetch(`${server.url}/docs`);
   assert.equal(ui.status, 200);
   assert.match(await ui.text(), /swagger/i);
