@@ -51,7 +51,7 @@ export async function attributeCommand(argv: string[]): Promise<number | void> {
   const log = (line: string) => process.stderr.write(`genomeinfer: ${line}\n`);
   const model = await new ModelRepository(args['models-dir']).load(args.model!);
   const input = await openGenomeInput({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi }, model);
-  const bar = new ProgressBar();
+  const bar = new ProgressBar(process.stderr, 'bases');
   const interrupt = new Interruption(log);
   let engine: InferenceEngine | undefined;
   try {

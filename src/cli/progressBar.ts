@@ -11,7 +11,15 @@ export class ProgressBar {
   private drawn = false;
   private lastDecile = 0;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  /** `unit`: how amounts are shown, Mb for genomes (default) or single bases (a region being attributed). */
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly unit: 'Mb' | 'bases' = 'Mb',
+  ) {}
+
+  private amount(bases: number): string {
+    return this.unit === 'Mb' ? (bases / 1e6).toFixed(1) : bases.toFixed(0);
+  }
 
   get enabled(): boolean {
     return Boolean(this.stream.isTTY);
@@ -23,7 +31,7 @@ export class ProgressBar {
       const decile = Math.floor((10 * p.basesDone) / Math.max(1, p.basesTotal));
       if (decile > this.lastDecile) {
         this.lastDecile = decile;
-        this.stream.write(`progress: ${decile * 10}% (${(p.basesDone / 1e6).toFixed(1)}/${(p.basesTotal / 1e6).toFixed(1)} Mb, ${((now - this.started) / 1000).toFixed(1)} s)\n`);
+        this.stream.write(`progress: ${decile * 10}% (${this.amount(p.basesDone)}/${this.amount(p.basesTotal)} ${this.unit}, ${((now - this.started) / 1000).toFixed(1)} s)\n`);
       }
       return;
     }
@@ -35,10 +43,9 @@ export class ProgressBar {
     const seconds = (now - this.started) / 1000;
     const rate = seconds > 0 ? p.basesDone / seconds : 0;
     const eta = rate > 0 ? (p.basesTotal - p.basesDone) / rate : 0;
-    const mb = (b: number) => (b / 1e6).toFixed(1);
     this.stream.write(
       `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ` +
-        `${mb(p.basesDone)}/${mb(p.basesTotal)} Mb ${p.chrom} ${mb(rate)} Mb/s ETA ${eta.toFixed(0)}s\x1b[K`,
+        `${this.amount(p.basesDone)}/${this.amount(p.basesTotal)} ${this.unit} ${p.chrom} ${this.amount(rate)} ${this.unit}/s ETA ${eta.toFixed(0)}s\x1b[K`,
     );
     this.drawn = true;
   }
