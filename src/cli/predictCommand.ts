@@ -7,7 +7,8 @@ import { assertFileTarget } from '../writers/atomicFile.js';
 import { Interruption } from './interruption.js';
 import { ENGINE_ARGS, engineOptions, parseCommandArgs } from './args.js';
 import { ProgressBar } from './progressBar.js';
-import { VARIETY_ARGS, VARIETY_HELP, varietyArgs } from './varietyArgs.js';
+import { varietyArgs } from '../pipeline/varietyRequest.js';
+import { VARIETY_ARGS, VARIETY_HELP } from './varietyArgs.js';
 import { VcfVarietySource } from '../readers/vcfVarietySource.js';
 
 export const PREDICT_HELP = `usage: genomeinfer predict --model NAME[@VERSION] --fasta FILE --out FILE.bed [options]

@@ -1,8 +1,3 @@
-import { UsageError } from '../errors.js';
-import type { OutputCoords } from '../pipeline/genomeInput.js';
-import { parseHaplotypeChoice } from '../readers/haplotypeChoice.js';
-import type { VarietyPaths } from '../readers/vcfVarietySource.js';
-
 /** The options that make --fasta the reference of a variety given as a VCF sample (predict, effects). */
 export const VARIETY_ARGS = {
   vcf: { type: 'string' },
@@ -20,20 +15,3 @@ export const VARIETY_HELP = `  --vcf FILE.vcf.gz     a variety as reference (--f
   --coords reference|variety  coordinates of the outputs (default reference: per-bin values
                         and regions projected back through the variety's indels, so
                         varieties line up bin by bin); variety keeps its own`;
-
-export function varietyArgs(args: { vcf?: string; sample?: string; haplotype?: string; coords?: string }): { variety?: VarietyPaths; coords?: OutputCoords } {
-  if (!args.vcf) {
-    for (const option of ['sample', 'haplotype', 'coords'] as const) {
-      if (args[option] !== undefined) throw new UsageError(`--${option} applies to a variety given with --vcf`);
-    }
-    return {};
-  }
-  if (!args.sample) throw new UsageError('--vcf needs --sample NAME: the VCF sample whose genotypes make the variety (list them with: bcftools query -l FILE)');
-  if (args.coords !== undefined && args.coords !== 'reference' && args.coords !== 'variety') {
-    throw new UsageError(`--coords must be reference or variety, not '${args.coords}'`);
-  }
-  return {
-    variety: { vcf: args.vcf, sample: args.sample, haplotype: args.haplotype === undefined ? undefined : parseHaplotypeChoice(args.haplotype) },
-    coords: args.coords as OutputCoords | undefined,
-  };
-}

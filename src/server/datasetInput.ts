@@ -2,7 +2,7 @@ import type { JobInput } from '../jobs/jobRecord.js';
 import type { GenomeInputPaths } from '../pipeline/genomeInput.js';
 import type { DataRoots } from './dataRoots.js';
 import { PathLabels } from './pathLabels.js';
-import { varietyArgs } from '../cli/varietyArgs.js';
+import { varietyArgs } from '../pipeline/varietyRequest.js';
 
 /** A genome named by paths under the data roots (a JSON job submission). */
 export interface DatasetRequest {
