@@ -178,7 +178,7 @@ test('outputs: per-base bigWigs read back by pyBigWig over the region only, TSV 
 
   const rows = readFileSync(paths.tsv, 'utf8').trimEnd().split('\n');
   assert.match(rows[0]!, /^# genomeinfer attribute: model example-cpg\/2, label motif_dense, region chr1:99941-100060/);
-  assert.equal(rows[1], 'chrom\tstart\tend\tref\tdelta_A\tdelta_C\tdelta_G\tdelta_T\tmax_abs_delta\tmean_delta\tstrongest_alt');
+  assert.equal(rows[1], 'chrom\tstart\tend\tref\tdelta_A\tdelta_C\tdelta_G\tdelta_T\tmax_abs_delta\tmean_delta\tstrongest_alt\timportance');
   assert.equal(rows.length, 2 + 20);
   const top = topPositions(boundary, 20);
   for (const [k, line] of rows.slice(2).entries()) {
@@ -189,11 +189,17 @@ test('outputs: per-base bigWigs read back by pyBigWig over the region only, TSV 
     assert.equal(f[3], sequences.get('chr1')![top[k]!.start]!.toUpperCase());
     assert.ok(Math.abs(Number(f[8]) - expectMax[top[k]!.start - 99_940]!) < 1e-6);
   }
-  const maxes = rows.slice(2).map((l) => Number(l.split('\t')[8]));
-  assert.deepEqual(maxes, [...maxes].sort((a, b) => b - a), 'strongest first');
-  // The 20 listed are the region's 20 largest |Δ| (by the independent max over their mutants, too).
-  const sorted = Array.from(expectMax).sort((a, b) => b - a);
-  assert.ok(Math.abs(maxes[19]! - sorted[19]!) < 1e-6);
+  // Ranked by |importance|, importance = −(mean Δ): the logo's tallest letters first.
+  const importances = rows.slice(2).map((l) => Number(l.split('\t')[11]));
+  for (const [k, v] of importances.entries()) {
+    assert.ok(Math.abs(v + expectMean[top[k]!.start - 99_940]!) < 1e-6, 'importance = -mean delta');
+    assert.ok(v === -Number(rows[k + 2]!.split('\t')[9]), 'the importance column is minus the mean_delta column');
+  }
+  const magnitudes = importances.map(Math.abs);
+  assert.deepEqual(magnitudes, [...magnitudes].sort((a, b) => b - a), 'largest |importance| first');
+  // The 20 listed are the region's 20 of largest |importance| (by the independent mean over their mutants, too).
+  const sorted = Array.from(expectMean, Math.abs).sort((a, b) => b - a);
+  assert.ok(Math.abs(magnitudes[19]! - sorted[19]!) < 1e-6);
 
   // The SVG is well-formed XML with one letter per base, its height following -mean Δ.
   const svg = JSON.parse(

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { Chromosome } from '../genome.js';
 import { AtomicFile } from '../writers/atomicFile.js';
 import { BigWigWriter } from '../writers/bigWigWriter.js';
-import { BASES, maxAbsDelta, meanDelta, type IsmResult } from './ismAttribution.js';
+import { BASES, importance, maxAbsDelta, meanDelta, type IsmResult } from './ismAttribution.js';
 import { sequenceLogoSvg } from './sequenceLogo.js';
 
 /** The files `attribute --out PREFIX` writes (and an attribution job keeps). */
@@ -11,7 +11,7 @@ export interface AttributionPaths {
   maxAbs: string;
   /** Per base, the signed mean Δ of its three mutants. */
   mean: string;
-  /** The top positions, strongest first. */
+  /** The top positions, largest |importance| first. */
   tsv: string;
   /** Sequence logo of the region. */
   svg: string;
@@ -43,13 +43,20 @@ export interface AttributedBase {
   strongest: string | null;
 }
 
-/** Every mutated base of the region, by |Δ| descending (ties: position), the first `top` of them. */
+/**
+ * Every mutated base of the region, by |importance| descending (ties: position), the first
+ * `top` of them: the logo's tallest letters, above the line (the base supports the label) or
+ * below it (the base works against it). Importance is −(mean Δ of the three mutants), not the
+ * largest |Δ|: one mutant that creates a site gives a large |Δ| that says nothing about the
+ * reference base, and the mean over three dilutes it.
+ */
 export function topPositions(result: IsmResult, top: number): AttributedBase[] {
   const maxAbs = maxAbsDelta(result);
   const mean = meanDelta(result);
+  const score = importance(result).map(Math.abs);
   const order: number[] = [];
   for (let i = 0; i < maxAbs.length; i++) if (!Number.isNaN(result.deltas[i * 4]!)) order.push(i);
-  order.sort((a, b) => maxAbs[b]! - maxAbs[a]! || a - b);
+  order.sort((a, b) => score[b]! - score[a]! || a - b);
   return order.slice(0, top).map((i) => attributedBase(result, i, maxAbs[i]!, mean[i]!));
 }
 
@@ -74,11 +81,11 @@ const num = (x: number | null) => (x === null ? 'NA' : String(Number(x.toPrecisi
 /** The TSV: a comment line naming the run, a header, then one line per position (0-based half-open start/end, as BED). */
 export function topPositionsTsv(result: IsmResult, top: number): string {
   const lines = [
-    `# genomeinfer attribute: model ${result.model}, label ${result.label}, region ${result.region.chrom}:${result.region.start + 1}-${result.region.end}; delta = change of the label's probability summed over bins ${result.affectedBins.start}-${result.affectedBins.end} (${result.binBp} bp) when the base becomes that letter`,
-    ['chrom', 'start', 'end', 'ref', 'delta_A', 'delta_C', 'delta_G', 'delta_T', 'max_abs_delta', 'mean_delta', 'strongest_alt'].join('\t'),
+    `# genomeinfer attribute: model ${result.model}, label ${result.label}, region ${result.region.chrom}:${result.region.start + 1}-${result.region.end}; delta = change of the label's probability summed over bins ${result.affectedBins.start}-${result.affectedBins.end} (${result.binBp} bp) when the base becomes that letter; importance = -mean_delta (positive: the base supports the label); ranked by |importance|, largest first`,
+    ['chrom', 'start', 'end', 'ref', 'delta_A', 'delta_C', 'delta_G', 'delta_T', 'max_abs_delta', 'mean_delta', 'strongest_alt', 'importance'].join('\t'),
   ];
   for (const p of topPositions(result, top)) {
-    lines.push([p.chrom, p.start, p.start + 1, p.ref, num(p.delta.A), num(p.delta.C), num(p.delta.G), num(p.delta.T), num(p.maxAbs), num(p.mean), p.strongest ?? 'NA'].join('\t'));
+    lines.push([p.chrom, p.start, p.start + 1, p.ref, num(p.delta.A), num(p.delta.C), num(p.delta.G), num(p.delta.T), num(p.maxAbs), num(p.mean), p.strongest ?? 'NA', num(p.mean === 0 ? 0 : -p.mean)].join('\t'));
   }
   return lines.join('\n') + '\n';
 }

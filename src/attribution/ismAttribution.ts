@@ -244,3 +244,15 @@ export function meanDelta(result: IsmResult): Float32Array {
   }
   return out;
 }
+
+/**
+ * Per base: its importance to the label, −(mean Δ of its three mutants), as in in-silico
+ * saturation mutagenesis logos (0 for a base that was not mutated). Positive: losing the
+ * reference base lowers the label's probability, so the base supports it; negative: the base
+ * works against the label. A base where one mutant creates a site (one large positive Δ) counts
+ * a third of it, as a negative: what a mutant can gain is not evidence that the reference base
+ * matters, which the largest |Δ| would take it for.
+ */
+export function importance(result: IsmResult): Float32Array {
+  return meanDelta(result).map((d) => (d === 0 ? 0 : -d));
+}

@@ -1,5 +1,5 @@
 import { formatRegion } from './genomicRegion.js';
-import { meanDelta, type IsmResult } from './ismAttribution.js';
+import { importance as baseImportance, type IsmResult } from './ismAttribution.js';
 
 /** Bases per row of the logo, and the layout in px. */
 const ROW_BASES = 100;
@@ -23,7 +23,7 @@ const COLOURS: Record<string, string> = { A: '#109648', C: '#255c99', G: '#f7b32
  * Rows of 100 bases, labelled with their first base's 1-based position.
  */
 export function sequenceLogoSvg(result: IsmResult): string {
-  const importance = meanDelta(result).map((d) => -d);
+  const importance = baseImportance(result);
   let scale = 0;
   for (const v of importance) scale = Math.max(scale, Math.abs(v));
   const n = result.reference.length;

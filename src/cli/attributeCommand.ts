@@ -18,8 +18,10 @@ context and batching). For each mutant, delta = the change of the label's probab
 over the bins the region affects. Writes, each atomically:
   PREFIX.attribution.maxabs.bw  per base, the largest |delta| of its three mutants (bigWig)
   PREFIX.attribution.mean.bw    per base, the signed mean delta of its three mutants (bigWig)
-  PREFIX.attribution.tsv        the top positions: chrom start end (0-based, as BED) ref delta_A..T ...
-  PREFIX.attribution.svg        sequence logo of the region, letter height = -mean delta
+  PREFIX.attribution.tsv        the top positions by |importance|, importance = -mean delta
+                                (positive: the base supports the label): chrom start end
+                                (0-based, as BED) ref delta_A..T ... importance
+  PREFIX.attribution.svg        sequence logo of the region, letter height = importance
   --region CHR:START-END  1-based, both ends included (as samtools, IGV): chr1:1001-2000
   --label L             the output label to explain (default: the model's first)
   --top N               positions in the TSV (default ${DEFAULT_TOP})

@@ -81,7 +81,7 @@ export const ATTRIBUTION_SCHEMA = {
     mutants: { type: 'integer', description: 'mutated model inputs run' },
     seconds: { type: 'number' },
     bases: { type: 'array', description: 'every base of the region, in order', items: BASE },
-    top: { type: 'array', description: 'the strongest positions (largest maxAbs first)', items: BASE },
+    top: { type: 'array', description: 'the most important positions: largest |mean| first (importance = -mean, positive where the base supports the label)', items: BASE },
   },
 } as const;
 
