@@ -13,10 +13,16 @@ import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/src/cli/main.js');
-/** Every row of issue 11's table, two genomes each; 502 and 522 are full rice length. */
+/**
+ * Every row of issue 11's table, two genomes each; 602, 622 and 652 are full rice length.
+ * Fixed (committed) before any centromere@6 candidate or post-processing was scored on them:
+ * the earlier set (501-552, one per row at 0.15 scale plus 502 and 522 at full length) was
+ * looked at for five candidates while centromere@5 and its successors were chosen, so it no
+ * longer says how a model does on genomes it was not picked on. `HELDOUT=...` runs that set.
+ */
 const HELDOUT_DEFAULT =
-  '501:0.15:cento,502:1:cento,511:0.15:diverged,512:0.15:diverged:4,521:0.15:rdna-decoy,522:1:rdna-decoy,' +
-  '531:0.15:crr-rich,532:0.15:crr-rich:6,541:0.15:long-monomer,542:0.15:long-monomer:4,551:0.15:mixed,552:0.15:mixed';
+  '601:0.15:cento,602:1:cento,611:0.15:diverged,612:0.15:diverged:4,621:0.15:rdna-decoy,622:1:rdna-decoy,' +
+  '631:0.15:crr-rich,632:0.15:crr-rich:6,641:0.15:long-monomer,642:0.15:long-monomer:4,651:0.15:mixed,652:1:mixed';
 const genomes = (process.env.HELDOUT ?? HELDOUT_DEFAULT).split(',').map((s) => {
   const [seed, scale, kase, chromosomes] = s.split(':') as [string, string, string, string?];
   return { seed, scale, kase, chromosomes: chromosomes ?? '12' };
