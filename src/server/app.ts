@@ -13,6 +13,7 @@ import { modelRoutes } from './routes/models.js';
 import { predictRoutes } from './routes/predict.js';
 import { viewRoutes } from './routes/view.js';
 import { JOB_SCHEMA, MODEL_SCHEMA, UPLOAD_FORM_SCHEMA } from './schemas.js';
+import { registerCloseAfterLastResponse } from './shutdownConnections.js';
 import { registerQueryNumbers } from './strictQuery.js';
 import { registerBodyIdleTimeout, serverTimeoutOptions, type Timeouts } from './timeouts.js';
 
@@ -27,7 +28,8 @@ export function baseApp(options: { logLevel: string; timeouts: Timeouts }): Fast
     logger: { level: options.logLevel },
     // JSON bodies are small (dataset paths); genomes come as multipart streams, limited separately.
     bodyLimit: 1 << 20,
-    // New requests during shutdown get 503 while in-flight ones finish.
+    // New requests during shutdown get 503 while in-flight ones finish (their connections
+    // then close: registerCloseAfterLastResponse).
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...serverTimeoutOptions(options.timeouts),
@@ -40,6 +42,7 @@ export function baseApp(options: { logLevel: string; timeouts: Timeouts }): Fast
   });
   registerBodyIdleTimeout(app, options.timeouts);
   registerQueryNumbers(app);
+  registerCloseAfterLastResponse(app);
   return app;
 }
 

@@ -56,7 +56,9 @@ export async function sendFileWithRanges(request: FastifyRequest, reply: Fastify
     }
     if (range === undefined) {
       void reply.header('Content-Length', String(size));
-      return reply.send(size === 0 ? (await file.close(), '') : file.createReadStream());
+      // `end` sends exactly the Content-Length promised (even if the file grows meanwhile),
+      // and ends the stream with its last byte rather than on a further read.
+      return reply.send(size === 0 ? (await file.close(), '') : file.createReadStream({ start: 0, end: size - 1 }));
     }
     void reply
       .code(206)
