@@ -2,8 +2,9 @@
  * Does in-silico mutagenesis find the planted rules? On a held-out simulated epigenome (seed 104;
  * histone@2 was trained on seed 1), the first H3K4me3 region histone@2 calls at a promoter
  * whose bases all lie in one segment's input (the cheapest to attribute: 3 inputs per base) is
- * attributed base by base, and its 20 bases of largest |Δ| are intersected with the planted
- * motifs (motifs.bed) by bedtools. Target (issue 15): ≥ 80% of them in motifs. Random baseline:
+ * attributed base by base, and its top 20 bases (the TSV's ranking: largest |importance|,
+ * importance = −(mean Δ of the three mutants)) are intersected with the planted motifs
+ * (motifs.bed) by bedtools. Target (issue 15): ≥ 80% of them in motifs. Random baseline:
  * the share of the region's bases that lie in motifs (bedtools), i.e. the expected hit rate of
  * 20 bases drawn at random from it. `npm run eval:attribution` runs every promoter of another
  * held-out genome.
