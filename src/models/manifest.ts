@@ -80,7 +80,17 @@ export interface Postprocess {
    * centromere model must not leave a chromosome without a call when its array is faint).
    */
   fallback_threshold?: number;
+  /**
+   * Move each region's ends to the array of its tandem period: the runs of bins with
+   * tandem_period_share ≥ `min_share` and a tandem_period within max(2 bp, `period_tolerance`
+   * × the region's median period), merged across gaps ≤ `merge_gap_bp`, that overlap it
+   * (src/regions/refineWithPeriod.ts). Needs both tandem tracks among the model's inputs.
+   */
+  refine_with_period?: { min_share: number; period_tolerance: number; merge_gap_bp: Bp };
 }
+
+/** The input tracks refine_with_period reads: the period, then its share. */
+export const TANDEM_TRACKS = ['tandem_period', 'tandem_period_share'] as const;
 
 export interface ModelTest {
   /** Sequence models: bases of the example input (length a multiple of bin_bp). */
@@ -195,6 +205,14 @@ export function parseManifest(raw: unknown, where: string): Manifest {
   if (output && output.ranges !== undefined) v.string(output, 'ranges', 'output.');
   if (post?.refine_with_ranges !== undefined && typeof post.refine_with_ranges !== 'boolean') problems.push('postprocess.refine_with_ranges must be a boolean');
   if (post?.refine_with_ranges && !output?.ranges) problems.push('postprocess.refine_with_ranges needs output.ranges');
+  const byPeriod = post?.refine_with_period === undefined ? undefined : v.object(post.refine_with_period, 'postprocess.refine_with_period');
+  if (byPeriod) {
+    const names = kind === 'tracks' && Array.isArray(input?.tracks) ? input.tracks.map((t: { name?: unknown }) => t?.name) : [];
+    if (!TANDEM_TRACKS.every((n) => names.includes(n))) problems.push(`postprocess.refine_with_period needs input tracks ${TANDEM_TRACKS.join(' and ')}`);
+    v.number(byPeriod, 'min_share', 'postprocess.refine_with_period.');
+    v.number(byPeriod, 'period_tolerance', 'postprocess.refine_with_period.');
+    v.nonNegativeInt(byPeriod, 'merge_gap_bp', 'postprocess.refine_with_period.');
+  }
   if (input?.reverse_complement_average && output?.ranges) problems.push('input.reverse_complement_average cannot be combined with output.ranges (a flipped range head swaps start and end)');
 
   const test = v.object(m?.test, 'test');

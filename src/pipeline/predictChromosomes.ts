@@ -1,4 +1,4 @@
-import { genomeLength, type Bp, type Chromosome } from '../genome.js';
+import { binCount, genomeLength, type Bp, type Chromosome } from '../genome.js';
 import type { InferenceEngine, SegmentInput } from '../inference/engine.js';
 import type { LoadedModel } from '../models/repository.js';
 import { planSegments, type Segment } from '../segmenting/segmenter.js';
@@ -8,6 +8,8 @@ import { ChromosomeTask } from './chromosomeTask.js';
 import { GenomeinferError } from '../errors.js';
 import type { GenomeInput } from './genomeInput.js';
 import type { ChromosomeFeatures } from '../features/featureComputer.js';
+import { TANDEM_TRACKS } from '../models/manifest.js';
+import type { TandemTracks } from '../regions/refineWithPeriod.js';
 import { readWindow, type WindowPart } from './segmentInput.js';
 
 export interface Progress {
@@ -107,8 +109,9 @@ export async function* predictChromosomes(
   const produce = async () => {
     for (const chrom of chromosomes) {
       const computed = featureStream ? (await featureStream.next()).value as ChromosomeFeatures : undefined;
+      const tandem = await tandemTracks(chrom, computed);
       if (packer && isPackable(chrom, model.geometry)) {
-        const task = startChromosome(chrom, 1);
+        const task = startChromosome(chrom, 1, tandem);
         const { segment, closed } = packer.add(chrom);
         await runPacked(closed);
         packed.set(segment, { chrom, segment, computed, task });
@@ -117,19 +120,31 @@ export async function* predictChromosomes(
       // A chromosome of its own: what is packed so far goes first, so results stay in order.
       if (packer) await runPacked(packer.flush());
       const segments = planSegments(chrom, model.geometry);
-      const task = startChromosome(chrom, segments.length);
+      const task = startChromosome(chrom, segments.length, tandem);
       for (const segment of segments) await runWindow([{ chrom, segment, computed, task }]);
     }
     if (packer) await runPacked(packer.flush());
   };
   /** A chromosome's task, queued for the consumer in FASTA order. */
-  const startChromosome = (chrom: Chromosome, segments: number) => {
-    const stitcher = new ChromosomeStitcher(chrom, manifest.labels, model.geometry, manifest.postprocess.stitch, segments, manifest.output.ranges !== undefined);
+  const startChromosome = (chrom: Chromosome, segments: number, tandem: TandemTracks | undefined) => {
+    const stitcher = new ChromosomeStitcher(chrom, manifest.labels, model.geometry, manifest.postprocess.stitch, segments, manifest.output.ranges !== undefined, tandem);
     const task = new ChromosomeTask(chrom, stitcher, progress, options.onChromosome);
     unfinished.add(task);
     finished.push(task.done);
     bump();
     return task;
+  };
+  /** The raw per-bin tandem tracks region calling refines edges with (postprocess.refine_with_period), computed or given as bigWigs. */
+  const tandemTracks = async (chrom: Chromosome, computed: ChromosomeFeatures | undefined): Promise<TandemTracks | undefined> => {
+    if (!manifest.postprocess.refine_with_period) return undefined;
+    const [period, share] = await Promise.all(
+      TANDEM_TRACKS.map((name) => {
+        const given = input.tracks.get(name);
+        const { binBp } = model.geometry;
+        return given ? given.binMeans(chrom.name, 0, binCount(chrom.length, binBp) * binBp, binBp) : computed?.features.get(name);
+      }),
+    );
+    return period && share ? { period, share } : undefined;
   };
   const progress = (task: ChromosomeTask, bases: Bp) => {
     basesDone += bases;

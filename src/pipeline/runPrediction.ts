@@ -85,6 +85,9 @@ export function regionParams(model: LoadedModel, label: string, overrides: Parti
     topN: overrides.topN ?? p.top_n,
     refineWithRanges: overrides.refineWithRanges ?? p.refine_with_ranges ?? false,
     fallbackThreshold: p.fallback_threshold,
+    refineWithPeriod: p.refine_with_period
+      ? { minShare: p.refine_with_period.min_share, periodTolerance: p.refine_with_period.period_tolerance, mergeGapBp: p.refine_with_period.merge_gap_bp }
+      : undefined,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Bp } from '../genome.js';
 import type { StitchedChromosome } from '../stitching/chromosomeStitcher.js';
+import { median } from './median.js';
+import { refineWithPeriod, type PeriodRefinement } from './refineWithPeriod.js';
 
 export interface RegionParams {
   threshold: number;
@@ -11,6 +13,8 @@ export interface RegionParams {
   refineWithRanges?: boolean;
   /** When no bin reaches `threshold`, call at this lower cut-off instead. */
   fallbackThreshold?: number;
+  /** Move each region's ends to the array of its tandem period (needs StitchedChromosome.tandem). */
+  refineWithPeriod?: PeriodRefinement;
 }
 
 /** A called region, 0-based half-open. */
@@ -91,6 +95,8 @@ export function callRegions(s: StitchedChromosome, labelIndex: number, params: R
     kept = [...regions].sort((a, b) => b.massBins - a.massBins || a.start - b.start).slice(0, params.topN).sort((a, b) => a.start - b.start);
   }
   if (params.refineWithRanges && s.ranges) kept = kept.map((r) => refineWithRanges(r, s.ranges!, binBp, length));
+  const { refineWithPeriod: refinement } = params;
+  if (refinement && s.tandem) kept = kept.map((r) => refineWithPeriod(r, s.tandem!, binBp, length, refinement));
   return kept;
 }
 
@@ -121,10 +127,4 @@ export function refineWithRanges(r: Region, ranges: Float32Array[], binBp: Bp, l
   const end = ends.length ? Math.min(length, Math.round(median(ends))) : r.end;
   if (!(start < end)) return r;
   return { ...r, start, end, peakStart: Math.min(Math.max(r.peakStart, start), end - 1), peakEnd: Math.max(Math.min(r.peakEnd, end), start + 1) };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

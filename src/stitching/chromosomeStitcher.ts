@@ -1,3 +1,4 @@
+import type { TandemTracks } from '../regions/refineWithPeriod.js';
 import type { Bins, Chromosome, SegmentGeometry } from '../genome.js';
 import { binCount } from '../genome.js';
 import type { SegmentOutput } from '../inference/engine.js';
@@ -11,6 +12,8 @@ export interface StitchedChromosome {
   probs: Float32Array[];
   /** The range head's three channels (see Manifest.output.ranges), when the model has one. */
   ranges?: Float32Array[];
+  /** Raw per-bin tandem features, when region calling refines edges with them (Manifest.postprocess.refine_with_period). */
+  tandem?: TandemTracks;
 }
 
 export type StitchMode = 'crop' | 'blend';
@@ -44,6 +47,8 @@ export class ChromosomeStitcher {
     private readonly mode: StitchMode,
     segments: number,
     withRanges = false,
+    /** StitchedChromosome.tandem, passed through. */
+    private readonly tandem?: TandemTracks,
   ) {
     this.nBins = binCount(chrom.length, geometry.binBp);
     this.probs = labels.map(() => new Float32Array(this.nBins));
@@ -95,6 +100,6 @@ export class ChromosomeStitcher {
       if (this.weights) for (let b = 0; b < this.nBins; b++) p[b] = p[b]! / this.weights[b]!;
     }
     for (const p of this.probs) for (const b of gaps) p[b] = 0;
-    return { chrom: this.chrom, binBp: this.geometry.binBp, labels: this.labels, probs: this.probs, ranges: this.ranges };
+    return { chrom: this.chrom, binBp: this.geometry.binBp, labels: this.labels, probs: this.probs, ranges: this.ranges, tandem: this.tandem };
   }
 }

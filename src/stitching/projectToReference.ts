@@ -13,7 +13,7 @@ import type { StitchedChromosome } from './chromosomeStitcher.js';
  * interval inside one variety bin copies that bin's value exactly (so with SNPs only, or
  * away from indels on the bin grid, values are the variety's bit for bit); a reference bin
  * deleted whole takes the value of the variety bin where the deletion was. The range head's
- * channels (centromere models) are projected the same way.
+ * channels and the tandem tracks region calling refines edges with (centromere models) are projected the same way.
  */
 export function projectToReference(stitched: StitchedChromosome, edits: ChromosomeEdits): StitchedChromosome {
   const { binBp } = stitched;
@@ -23,6 +23,7 @@ export function projectToReference(stitched: StitchedChromosome, edits: Chromoso
   const project = (channels: Float32Array[]) => channels.map(() => new Float32Array(nRef));
   const probs = project(stitched.probs);
   const ranges = stitched.ranges ? project(stitched.ranges) : undefined;
+  const tandem = stitched.tandem ? project([stitched.tandem.period, stitched.tandem.share]) : undefined;
   const map = new ReferenceToVariety(edits);
   let v0 = map.at(0);
   for (let b = 0; b < nRef; b++) {
@@ -46,10 +47,11 @@ export function projectToReference(stitched: StitchedChromosome, edits: Chromoso
     if (nVar > 0) {
       fill(stitched.probs, probs);
       if (ranges) fill(stitched.ranges!, ranges);
+      if (tandem) fill([stitched.tandem!.period, stitched.tandem!.share], tandem);
     }
     v0 = v1;
   }
-  return { chrom: edits.reference, binBp, labels: stitched.labels, probs, ranges };
+  return { chrom: edits.reference, binBp, labels: stitched.labels, probs, ranges, tandem: tandem && { period: tandem[0]!, share: tandem[1]! } };
 }
 
 /** v(r) for increasing r (a forward walk through the edits). */
