@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import type { AttributionSpec, JobInput, JobRecord } from '../jobs/jobRecord.js';
@@ -7,7 +6,7 @@ import type { ServerContext } from './context.js';
 import { resolveDatasetInput, type DatasetRequest } from './datasetInput.js';
 import { regionOverrides, type RegionQuery } from './schemas.js';
 import { badRequest } from './serviceError.js';
-import { receiveGenomeUpload, type UploadedGenome } from './uploads.js';
+import { withGenomeUpload, type UploadedGenome } from './uploads.js';
 
 /** A JSON job submission: dataset paths, the model and optional postprocess overrides. */
 export type JobSubmission = DatasetRequest & RegionQuery & { model: string };
@@ -20,18 +19,13 @@ export type JobSubmission = DatasetRequest & RegionQuery & { model: string };
 export async function submitUpload(ctx: ServerContext, request: FastifyRequest<{ Querystring: RegionQuery & { model?: string } }>): Promise<JobRecord> {
   const queryModel = request.query.model;
   if (queryModel !== undefined) ctx.catalog.resolve(queryModel); // 404/503 before reading the upload
-  const dir = await mkdtemp(join(ctx.uploadsDir, 'job-'));
-  try {
-    const upload = await receiveGenomeUpload(request, dir, ctx.limits.maxUploadBytes, ['model']);
-    ctx.metrics.uploadBytes.inc(upload.bytes);
+  return withGenomeUpload(ctx, request, 'job-', ['model'], async (upload, dir) => {
     const ref = queryModel ?? upload.fields.model;
     if (!ref) throw badRequest('model_missing', 'name the model: ?model=NAME in the query or a multipart field model');
     const model = ctx.catalog.resolve(ref);
     const { bases } = await ctx.predictions.inspect(model, upload.paths, upload.labels);
-    return await ctx.runner.submit(newJob(randomUUID(), model.key, storedUploadInput(dir, upload), bases, request.query), dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true }); // gone already when the job took it
-  }
+    return ctx.runner.submit(newJob(randomUUID(), model.key, storedUploadInput(dir, upload), bases, request.query), dir);
+  });
 }
 
 /** A job from paths under the data roots, confined and checked before it is queued. */

@@ -1,9 +1,11 @@
 import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import type { GenomeInputPaths } from '../pipeline/genomeInput.js';
+import type { ServerContext } from './context.js';
 import { PathLabels } from './pathLabels.js';
 import { badRequest, ServiceError, tooLarge } from './serviceError.js';
 import { storageFailure } from './storageErrors.js';
@@ -43,6 +45,29 @@ const uploadTooLarge = (maxBytes: number, field: string) =>
     'upload_too_large',
     `upload exceeds the server's limit of ${maxBytes} bytes (--max-upload-bytes) while receiving field ${field}; put large genomes under a data root and submit a job naming their path`,
   );
+
+/**
+ * Receives a genome upload into a fresh scratch directory under the server's uploads
+ * directory (`<prefix>XXXXXX`), counts its bytes in /metrics and hands it to `use`. The
+ * directory is removed afterwards whatever happens; a job that took the files has moved
+ * them out of it already. The routes that take uploads (predict, attribution, jobs) share it.
+ */
+export async function withGenomeUpload<T>(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  prefix: string,
+  textFields: readonly string[],
+  use: (upload: UploadedGenome, dir: string) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(ctx.uploadsDir, prefix));
+  try {
+    const upload = await receiveGenomeUpload(request, dir, ctx.limits.maxUploadBytes, textFields);
+    ctx.metrics.uploadBytes.inc(upload.bytes);
+    return await use(upload, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * Streams every file part of `request` to `dir` (which the caller owns and removes), never

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DEFAULT_TOP, everyBase, topPositions, type AttributedBase } from '../../attribution/attributionOutputs.js';
 import { formatRegion, parseRegion, regionChromosome, type GenomicRegion } from '../../attribution/genomicRegion.js';
@@ -16,7 +14,7 @@ import { jobView } from '../jobView.js';
 import type { PathLabels } from '../pathLabels.js';
 import { errorResponses } from '../schemas.js';
 import { badRequest, tooManyRequests, unavailable } from '../serviceError.js';
-import { receiveGenomeUpload } from '../uploads.js';
+import { withGenomeUpload } from '../uploads.js';
 import { UPLOAD_DESCRIPTION } from './predict.js';
 
 /** What POST /v1/attribution takes besides the genome. */
@@ -116,18 +114,13 @@ export function attributionRoutes(app: FastifyInstance, ctx: ServerContext): voi
         const input: JobInput = { source: 'dataset', fasta: body.fasta, fai: body.fai, gzi: body.gzi };
         outcome = await attribute(ctx, reply, body, paths, labels, input);
       } else {
-        const dir = await mkdtemp(join(ctx.uploadsDir, 'attribution-'));
-        try {
-          const upload = await receiveGenomeUpload(request, dir, ctx.limits.maxUploadBytes, ['model', 'region', 'label', 'top']);
-          ctx.metrics.uploadBytes.inc(upload.bytes);
+        outcome = await withGenomeUpload(ctx, request, 'attribution-', ['model', 'region', 'label', 'top'], async (upload, dir) => {
           const { model, region, label, top } = upload.fields;
           if (!model || !region) throw badRequest('field_missing', 'send the text fields model and region (CHR:START-END) with the upload');
           const topCount = top === undefined ? undefined : Number(top);
           if (topCount !== undefined && !(Number.isInteger(topCount) && topCount >= 1)) throw badRequest('invalid_request', `field top must be a positive integer, not '${top}'`);
-          outcome = await attribute(ctx, reply, { model, region, label, top: topCount }, upload.paths, upload.labels, storedUploadInput(dir, upload), dir);
-        } finally {
-          await rm(dir, { recursive: true, force: true }); // gone already when a job took the files
-        }
+          return attribute(ctx, reply, { model, region, label, top: topCount }, upload.paths, upload.labels, storedUploadInput(dir, upload), dir);
+        });
       }
       // Sent after the upload scratch is gone: a client that has its answer finds nothing left behind.
       if (outcome.location) void reply.header('Location', outcome.location);

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { errorResponses, regionOverrides, REGION_QUERY_PROPERTIES, type RegionQuery } from '../schemas.js';
 import { tooLarge, unavailable } from '../serviceError.js';
-import { receiveGenomeUpload } from '../uploads.js';
+import { withGenomeUpload } from '../uploads.js';
 
 export const UPLOAD_DESCRIPTION =
   'multipart/form-data with file fields `fasta` (FASTA or bgzip FASTA), `fai` (its samtools faidx index), `gzi` (bgzip only) and, for track models, one `track:<NAME>` bigWig per input track';
@@ -49,37 +49,32 @@ export function predictRoutes(app: FastifyInstance, ctx: ServerContext): void {
       // A client that goes away stops its prediction at the next segment.
       const abandoned = new AbortController();
       reply.raw.on('close', () => reply.raw.writableFinished || abandoned.abort());
-      let dir: string | undefined;
-      let release: (() => void) | undefined;
-      let body: Buffer;
-      try {
-        dir = await mkdtemp(join(ctx.uploadsDir, 'predict-'));
-        const upload = await receiveGenomeUpload(request, dir, ctx.limits.maxUploadBytes, []);
-        ctx.metrics.uploadBytes.inc(upload.bytes);
-        release = ctx.syncLimit.tryAcquire();
+      const body = await withGenomeUpload(ctx, request, 'predict-', [], async (upload, dir) => {
+        const release = ctx.syncLimit.tryAcquire();
         if (!release) throw busy();
-        const bed = join(dir, 'out', 'result.bed');
-        await ctx.predictions.run({
-          model,
-          paths: upload.paths,
-          labels: upload.labels,
-          outputs: { bed },
-          regions: regionOverrides(request.query),
-          signal: abandoned.signal,
-          admit: (bases) => {
-            if (bases > ctx.limits.maxSyncBp) {
-              throw tooLarge(
-                'genome_too_large_for_sync',
-                `the genome has ${bases} bases, more than this server predicts synchronously (--max-sync-bp ${ctx.limits.maxSyncBp}); submit it as a job (POST /v1/jobs)`,
-              );
-            }
-          },
-        });
-        body = await readFile(bed);
-      } finally {
-        release?.();
-        if (dir) await rm(dir, { recursive: true, force: true });
-      }
+        try {
+          const bed = join(dir, 'out', 'result.bed');
+          await ctx.predictions.run({
+            model,
+            paths: upload.paths,
+            labels: upload.labels,
+            outputs: { bed },
+            regions: regionOverrides(request.query),
+            signal: abandoned.signal,
+            admit: (bases) => {
+              if (bases > ctx.limits.maxSyncBp) {
+                throw tooLarge(
+                  'genome_too_large_for_sync',
+                  `the genome has ${bases} bases, more than this server predicts synchronously (--max-sync-bp ${ctx.limits.maxSyncBp}); submit it as a job (POST /v1/jobs)`,
+                );
+              }
+            },
+          });
+          return await readFile(bed);
+        } finally {
+          release();
+        }
+      });
       // Sent after the scratch is gone: a client that has its answer finds nothing left behind.
       return reply.type('text/plain; charset=utf-8').header('X-Genomeinfer-Model', model.key).send(body);
     },
