@@ -6,7 +6,7 @@ import { ModelRepository } from '../models/repository.js';
 import { openGenomeInput } from '../pipeline/genomeInput.js';
 import { UsageError } from '../errors.js';
 import { assertFileTarget } from '../writers/atomicFile.js';
-import { Interruption } from './interruption.js';
+import { runInterruptible } from './interruption.js';
 import { ENGINE_ARGS, engineOptions, parseCommandArgs, positiveInt } from './args.js';
 import { ProgressBar } from './progressBar.js';
 
@@ -54,12 +54,11 @@ export async function attributeCommand(argv: string[]): Promise<number | void> {
   const model = await new ModelRepository(args['models-dir']).load(args.model!);
   const input = await openGenomeInput({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi }, model);
   const bar = new ProgressBar(process.stderr, 'bases');
-  const interrupt = new Interruption(log);
   let engine: InferenceEngine | undefined;
-  try {
+  const work = async (signal: AbortSignal) => {
     engine = await InferenceEngine.create({ ...engineArgs, probeModelPath: model.onnxPath, log });
     const result = await attributeRegion(engine, model, input, { region, label: args.label }, {
-      signal: interrupt.signal,
+      signal,
       onProgress: (basesDone, basesTotal) => bar.update({ basesDone, basesTotal, chrom: region.chrom }),
     });
     bar.done();
@@ -68,16 +67,10 @@ export async function attributeCommand(argv: string[]): Promise<number | void> {
     log(
       `${result.model} ${result.label}: ${bases} bases attributed (${result.mutants} mutants over ${result.segments} segment(s), bins ${result.affectedBins.start}-${result.affectedBins.end}) in ${result.seconds.toFixed(2)} s, ${(bases / result.seconds).toFixed(1)} bases/s → ${files.join(', ')}`,
     );
-  } catch (err) {
-    if (!interrupt.received) throw err;
-  } finally {
+  };
+  return runInterruptible(log, work, async () => {
     bar.done();
     await engine?.closeWhenIdle(30_000);
     await input.close();
-    interrupt.dispose();
-  }
-  if (interrupt.received) {
-    log(`stopped by ${interrupt.received}; no output was written`);
-    return interrupt.exitCode;
-  }
+  });
 }

@@ -7,7 +7,7 @@ import { IndexedFastaSource } from '../readers/fastaSource.js';
 import { VcfFile } from '../readers/vcfFile.js';
 import { assertFileTarget } from '../writers/atomicFile.js';
 import { ENGINE_ARGS, engineOptions, parseCommandArgs } from './args.js';
-import { Interruption } from './interruption.js';
+import { runInterruptible } from './interruption.js';
 
 export const EFFECTS_HELP = `usage: genomeinfer effects --model NAME[@VERSION] --fasta REF --vcf FILE.vcf.gz --out OUT.vcf.gz [--sample NAME] [options]
 
@@ -50,16 +50,15 @@ export async function effectsCommand(argv: string[]): Promise<number | void> {
   const vcf = await VcfFile.open(args.vcf!);
   const sampleColumn = args.sample === undefined ? undefined : vcf.sampleIndex(args.sample);
   const reference = await IndexedFastaSource.open({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi });
-  const interrupt = new Interruption(log);
   let engine: InferenceEngine | undefined;
   let writer: EffectsVcfWriter | undefined;
-  try {
+  const work = async (signal: AbortSignal) => {
     engine = await InferenceEngine.create({ ...engineOptions(args), probeModelPath: model.onnxPath, log });
     writer = await EffectsVcfWriter.create(args.out!, vcf.header, model, ['genomeinfer', 'effects', ...argv].join(' '));
     const started = performance.now();
     let variants = 0;
     let lastReport = started;
-    for await (const score of scoreVariants(engine, model, reference, vcf, { sampleColumn, signal: interrupt.signal })) {
+    for await (const score of scoreVariants(engine, model, reference, vcf, { sampleColumn, signal })) {
       await writer.write(score);
       variants++;
       if (performance.now() - lastReport > 5000) {
@@ -70,16 +69,17 @@ export async function effectsCommand(argv: string[]): Promise<number | void> {
     await writer.commit();
     const seconds = (performance.now() - started) / 1000;
     log(`${model.key}: ${variants} variants scored in ${seconds.toFixed(2)} s (${(variants / seconds).toFixed(1)} variants/s) → ${args.out} (+ .tbi)`);
-  } catch (err) {
-    await writer?.abort();
-    if (!interrupt.received) throw err;
-  } finally {
+  };
+  const aborting = async (signal: AbortSignal) => {
+    try {
+      await work(signal);
+    } catch (err) {
+      await writer?.abort();
+      throw err;
+    }
+  };
+  return runInterruptible(log, aborting, async () => {
     await engine?.close();
     await reference.close();
-    interrupt.dispose();
-  }
-  if (interrupt.received) {
-    log(`stopped by ${interrupt.received}; no output was written`);
-    return interrupt.exitCode;
-  }
+  });
 }

@@ -38,3 +38,29 @@ export class Interruption {
     process.off('SIGTERM', this.onSignal);
   }
 }
+
+/**
+ * Runs a command's work under an Interruption: `work` gets the signal that a first SIGINT or
+ * SIGTERM aborts (its outputs are then aborted by the pipeline), an error after such a signal
+ * is the stop itself, and `cleanup` (closing the engine and inputs) always runs. Returns the
+ * exit status for the signal received, or undefined when the work finished. `predict`,
+ * `attribute` and `effects` share it.
+ */
+export async function runInterruptible(
+  log: (line: string) => void,
+  work: (signal: AbortSignal) => Promise<void>,
+  cleanup: () => Promise<void>,
+): Promise<number | undefined> {
+  const interrupt = new Interruption(log);
+  try {
+    await work(interrupt.signal);
+  } catch (err) {
+    if (!interrupt.received) throw err;
+  } finally {
+    await cleanup();
+    interrupt.dispose();
+  }
+  if (!interrupt.received) return undefined;
+  log(`stopped by ${interrupt.received}; no output was written`);
+  return interrupt.exitCode;
+}

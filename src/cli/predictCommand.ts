@@ -4,7 +4,7 @@ import { openGenomeInput } from '../pipeline/genomeInput.js';
 import { bedGraphPaths, bigWigPaths, runPrediction } from '../pipeline/runPrediction.js';
 import { UsageError } from '../errors.js';
 import { assertFileTarget } from '../writers/atomicFile.js';
-import { Interruption } from './interruption.js';
+import { runInterruptible } from './interruption.js';
 import { ENGINE_ARGS, engineOptions, parseCommandArgs } from './args.js';
 import { ProgressBar } from './progressBar.js';
 import { varietyArgs } from '../pipeline/varietyRequest.js';
@@ -88,9 +88,8 @@ export async function predictCommand(argv: string[]): Promise<number | void> {
   const input = await openGenomeInput({ fasta: args.fasta!, fai: args.fai, gzi: args.gzi, tracks, ...variety }, model);
   if (input.fasta instanceof VcfVarietySource) log(input.fasta.describe());
   const bar = new ProgressBar();
-  const interrupt = new Interruption(log);
   let engine: InferenceEngine | undefined;
-  try {
+  const work = async (signal: AbortSignal) => {
     engine = await InferenceEngine.create({
       ...engineArgs,
       probeModelPath: model.onnxPath,
@@ -99,21 +98,15 @@ export async function predictCommand(argv: string[]): Promise<number | void> {
     const summary = await runPrediction(engine, model, input, outputs, {
       onProgress: (p) => bar.update(p),
       regions,
-      signal: interrupt.signal,
+      signal,
     });
     bar.done();
     const mbps = summary.bases / 1e6 / summary.seconds;
     log(`${summary.model}: ${summary.regions} regions on ${summary.chromosomes} chromosome(s) (${(summary.bases / 1e6).toFixed(2)} Mb in ${summary.seconds.toFixed(2)} s, ${mbps.toFixed(2)} Mb/s) → ${summary.files.join(', ')}`);
-  } catch (err) {
-    if (!interrupt.received) throw err;
-  } finally {
+  };
+  return runInterruptible(log, work, async () => {
     bar.done();
     await engine?.closeWhenIdle(30_000);
     await input.close();
-    interrupt.dispose();
-  }
-  if (interrupt.received) {
-    log(`stopped by ${interrupt.received}; no output was written`);
-    return interrupt.exitCode;
-  }
+  });
 }
