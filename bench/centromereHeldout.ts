@@ -28,6 +28,8 @@ const genomes = (process.env.HELDOUT ?? HELDOUT_DEFAULT).split(',').map((s) => {
   return { seed, scale, kase, chromosomes: chromosomes ?? '12' };
 });
 const models = (process.env.MODELS ?? 'centromere@4,centromere@5,centromere@6').split(',');
+/** Chromosomes below this IoU are listed under their genome's line. */
+const WEAK_IOU = 0.9;
 const cli = (args: string[]) => execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 interface Score { iou: number[]; decoyCalls: number; uncalled: number; seconds: number }
@@ -59,6 +61,9 @@ for (const g of genomes) {
     scores.get(model)!.set(label, score);
     console.log(`${label.padEnd(36)} ${model.padEnd(14)} mean IoU ${mean(score.iou).toFixed(4)}  min ${Math.min(...score.iou).toFixed(4)}  ` +
       `decoy calls ${score.decoyCalls}  no call ${score.uncalled}/${score.iou.length}  (predict ${seconds.toFixed(1)} s)`);
+    // The misses, named: where the next model or calling step has to look.
+    const weak = report.chromosomes.filter((c) => (c.iou ?? 0) < WEAK_IOU).map((c) => `${c.name} ${(c.iou ?? 0).toFixed(3)}`);
+    if (weak.length) console.log(`${''.padEnd(51)}below ${WEAK_IOU}: ${weak.join(', ')}${decoyHits ? `; on decoys: ${decoyHits.split('\n').map((l) => l.split('\t').slice(0, 3).join(':')).join(', ')}` : ''}`);
   }
 }
 
