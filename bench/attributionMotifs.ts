@@ -14,8 +14,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { topPositions, topPositionsTsv } from '../src/attribution/attributionOutputs.js';
-import { attributeRegion, maxAbsDelta, type IsmResult } from '../src/attribution/ismAttribution.js';
+import { rankMutated, topPositions, topPositionsTsv } from '../src/attribution/attributionOutputs.js';
+import { attributeRegion, maxAbsDelta } from '../src/attribution/ismAttribution.js';
 import { InferenceEngine } from '../src/inference/engine.js';
 import { ModelRepository } from '../src/models/repository.js';
 import { openGenomeInput } from '../src/pipeline/genomeInput.js';
@@ -70,7 +70,7 @@ try {
       writeFileSync(join(dir, `ism-${model.key.replace(/[^A-Za-z0-9]+/g, '-')}-${call.chrom}_${call.start}_${call.end}.tsv`), topPositionsTsv(r, Infinity));
       const top = topPositions(r, TOP);
       const h = top.filter((p) => inMotif(call.chrom, p.start)).length;
-      const hMaxAbs = topBy(maxAbsDelta(r), r, TOP).filter((i) => inMotif(call.chrom, call.start + i)).length;
+      const hMaxAbs = rankMutated(r, maxAbsDelta(r), TOP).filter((i) => inMotif(call.chrom, call.start + i)).length;
       let m = 0;
       for (let pos = call.start; pos < call.end; pos++) if (inMotif(call.chrom, pos)) m++;
       // A region holding fewer than TOP motif bases cannot reach TOP/TOP: what it can reach.
@@ -98,11 +98,4 @@ try {
   }
 } finally {
   await engine.close();
-}
-
-/** Indices of the `top` mutated bases of largest `score` (ties: position). */
-function topBy(score: Float32Array, result: IsmResult, top: number): number[] {
-  const order: number[] = [];
-  for (let i = 0; i < score.length; i++) if (!Number.isNaN(result.deltas[i * 4]!)) order.push(i);
-  return order.sort((a, b) => score[b]! - score[a]! || a - b).slice(0, top);
 }

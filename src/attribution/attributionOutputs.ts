@@ -53,11 +53,14 @@ export interface AttributedBase {
 export function topPositions(result: IsmResult, top: number): AttributedBase[] {
   const maxAbs = maxAbsDelta(result);
   const mean = meanDelta(result);
-  const score = importance(result).map(Math.abs);
+  return rankMutated(result, importance(result).map(Math.abs), top).map((i) => attributedBase(result, i, maxAbs[i]!, mean[i]!));
+}
+
+/** Indices (in the region) of the `top` mutated bases of largest `score`, ties by position. */
+export function rankMutated(result: IsmResult, score: Float32Array, top: number): number[] {
   const order: number[] = [];
-  for (let i = 0; i < maxAbs.length; i++) if (!Number.isNaN(result.deltas[i * 4]!)) order.push(i);
-  order.sort((a, b) => score[b]! - score[a]! || a - b);
-  return order.slice(0, top).map((i) => attributedBase(result, i, maxAbs[i]!, mean[i]!));
+  for (let i = 0; i < score.length; i++) if (!Number.isNaN(result.deltas[i * 4]!)) order.push(i);
+  return order.sort((a, b) => score[b]! - score[a]! || a - b).slice(0, top);
 }
 
 /** Every base of the region, in order (unmutated ones with null deltas). */

@@ -1,6 +1,8 @@
 import type { Bp } from '../genome.js';
 import type { StitchedChromosome } from '../stitching/chromosomeStitcher.js';
 import { median } from './median.js';
+import { mergedRuns } from './mergedRuns.js';
+import { withEnds } from './withEnds.js';
 import { refineWithPeriod, type PeriodRefinement } from './refineWithPeriod.js';
 
 export interface RegionParams {
@@ -51,19 +53,7 @@ export function callRegions(s: StitchedChromosome, labelIndex: number, params: R
   }
   const { binBp } = s;
   const length = s.chrom.length;
-  const runs: [number, number][] = [];
-  for (let b = 0; b < p.length; ) {
-    if (p[b]! < params.threshold) {
-      b++;
-      continue;
-    }
-    let e = b;
-    while (e < p.length && p[e]! >= params.threshold) e++;
-    const last = runs.at(-1);
-    if (last && (b - last[1]) * binBp <= params.mergeGapBp) last[1] = e;
-    else runs.push([b, e]);
-    b = e;
-  }
+  const runs = mergedRuns(p.length, (b) => p[b]! >= params.threshold, Math.floor(params.mergeGapBp / binBp));
   const regions: Region[] = [];
   for (const [b0, b1] of runs) {
     const start = b0 * binBp;
@@ -125,6 +115,5 @@ export function refineWithRanges(r: Region, ranges: Float32Array[], binBp: Bp, l
   }
   const start = starts.length ? Math.max(0, Math.round(median(starts))) : r.start;
   const end = ends.length ? Math.min(length, Math.round(median(ends))) : r.end;
-  if (!(start < end)) return r;
-  return { ...r, start, end, peakStart: Math.min(Math.max(r.peakStart, start), end - 1), peakEnd: Math.max(Math.min(r.peakEnd, end), start + 1) };
+  return withEnds(r, start, end);
 }

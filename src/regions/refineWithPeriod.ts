@@ -1,6 +1,8 @@
 import type { Bp } from '../genome.js';
 import type { Region } from './callRegions.js';
 import { median } from './median.js';
+import { mergedRuns } from './mergedRuns.js';
+import { withEnds } from './withEnds.js';
 
 /** Edge refinement by tandem period (Manifest.postprocess.refine_with_period), in region-calling units. */
 export interface PeriodRefinement {
@@ -38,27 +40,7 @@ export function refineWithPeriod(r: Region, tandem: TandemTracks, binBp: Bp, len
   const p = median(periods);
   const tolerance = Math.max(2, refinement.periodTolerance * p);
   const inArray = (b: number) => share[b]! >= refinement.minShare && Math.abs(period[b]! - p) <= tolerance;
-  const gapBins = Math.floor(refinement.mergeGapBp / binBp);
-  let first = -1;
-  let last = -1; // array bins [first, last) once a run overlaps the region
-  for (let b = 0; b < period.length; ) {
-    if (!inArray(b)) {
-      b++;
-      continue;
-    }
-    // One merged run: array bins with gaps of at most gapBins between them.
-    const runStart = b;
-    let runEnd = b + 1;
-    for (let k = runEnd; k < period.length && k - runEnd <= gapBins; k++) if (inArray(k)) runEnd = k + 1;
-    if (runStart >= b1) break;
-    if (runEnd > b0) {
-      if (first < 0) first = runStart;
-      last = runEnd;
-    }
-    b = runEnd;
-  }
-  if (first < 0) return r;
-  const start = first * binBp;
-  const end = Math.min(last * binBp, length);
-  return { ...r, start, end, peakStart: Math.min(Math.max(r.peakStart, start), end - 1), peakEnd: Math.max(Math.min(r.peakEnd, end), start + 1) };
+  const overlapping = mergedRuns(period.length, inArray, Math.floor(refinement.mergeGapBp / binBp)).filter(([s0, s1]) => s1 > b0 && s0 < b1);
+  if (!overlapping.length) return r;
+  return withEnds(r, overlapping[0]![0] * binBp, Math.min(overlapping.at(-1)![1] * binBp, length));
 }
