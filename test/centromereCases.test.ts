@@ -9,17 +9,19 @@ import { runCli, sh, tempDir } from './helpers.js';
  * three cases where the eight k-mer features fail (issue 11) and centromere@4 misses most
  * arrays: diverged arrays without HORs, CRR-rich arrays, long monomers. The rdna-decoy case
  * is left out: with 3 chromosomes the simulator puts 5S arrays larger than the centromeres on
- * 2 of them (seed 605), where the family feature cannot tell 5S from a centromere and the
- * model calls both 5S arrays (README, "Version 6"). Scale 0.15, as trained; 3 chromosomes, so these
+ * 2 of them (seed 605), where the family feature cannot tell 5S from a centromere, the model
+ * calls both 5S arrays and, being 2 of 3, they outvote the centromeres in the genome-wide
+ * choice (README, "Version 7", limits); test/sharedPeriodChoice.test.ts covers that choice. Scale 0.15, as trained; 3 chromosomes, so these
  * genomes are in neither the training, validation nor held-out sets (the held-out set's
  * 12-chromosome genomes of seeds 601-652 are other genomes). Each chromosome must get exactly
  * one call, none on a decoy array, with IoU ≥ 0.8 (`genomeinfer evaluate`).
  *
  * The call's ends are checked against an independent derivation from the written outputs:
  * the top run of the bedGraph's probabilities (the manifest's threshold, merge gap and
- * fallback), moved to the array of its median tandem period in `features --fasta`'s
- * tandem_period and tandem_period_share (postprocess.refine_with_period) — so the features
- * computed inside `predict` reach region calling.
+ * fallback) — or, with postprocess.choose_by_shared_period, the heaviest run of the period
+ * most chromosomes' top runs share — moved to the array of its median tandem period in
+ * `features --fasta`'s tandem_period and tandem_period_share (postprocess.refine_with_period,
+ * aged edges included) — so the features computed inside `predict` reach region calling.
  */
 const CASES = [
   ['diverged', 601],
@@ -31,7 +33,8 @@ const MODELS = new URL('../../models/centromere/', import.meta.url).pathname;
 const newest = Math.max(...readdirSync(MODELS).filter((d) => /^\d+$/.test(d)).map(Number));
 const post = JSON.parse(readFileSync(join(MODELS, String(newest), 'model.json'), 'utf8')).postprocess as {
   threshold: number; merge_gap_bp: number; fallback_threshold?: number;
-  refine_with_period?: { min_share: number; period_tolerance: number; merge_gap_bp: number };
+  refine_with_period?: { min_share: number; period_tolerance: number; merge_gap_bp: number; edge_share?: number; edge_trim_bp?: number };
+  choose_by_shared_period?: boolean;
 };
 const BIN = 1000;
 
@@ -67,21 +70,61 @@ function expectedCalls(bedGraph: string, featuresTsv: string, lengths: Map<strin
     tandem.get(f[0]!)!.share.push(Number(f[shareColumn]));
   }
   const { min_share: minShare, period_tolerance: tolerance, merge_gap_bp: gapBp } = post.refine_with_period!;
-  const calls = new Map<string, [number, number]>();
+  const edgeShare = post.refine_with_period!.edge_share ?? minShare;
+  const trim = (post.refine_with_period!.edge_trim_bp ?? 0) / BIN;
+  // One family: a period m × a unit (m = 1-4, within max(2 bp, tolerance × unit)); a monomer and its HORs.
+  const multiple = (q: number | undefined, unit: number) => {
+    const m = q === undefined ? 0 : Math.round(q / unit);
+    return m >= 1 && m <= 4 && Math.abs(q! - m * unit) <= Math.max(2, tolerance * unit);
+  };
+  // Per chromosome: every run at a threshold with its mass and median period (share ≥ min_share).
+  type Candidate = { run: [number, number]; mass: number; period?: number };
+  const runsAt = (chrom: string, threshold: number): Candidate[] => {
+    const p = probs.get(chrom)!;
+    const { period, share } = tandem.get(chrom)!;
+    return runs(p.length, (b) => p[b]! >= threshold, post.merge_gap_bp / BIN).map(([a, z]) => {
+      const inCall = period.slice(a, z).filter((_, i) => share[a + i]! >= minShare).sort((x, y) => x - y);
+      const m = inCall.length >> 1;
+      const median = !inCall.length ? undefined : inCall.length % 2 ? inCall[m]! : (inCall[m - 1]! + inCall[m]!) / 2;
+      return { run: [a, z], mass: p.slice(a, z).reduce((x, y) => x + y, 0), period: median };
+    });
+  };
+  const heaviest = (cs: Candidate[]) => cs.reduce<Candidate | undefined>((best, c) => (!best || c.mass > best.mass ? c : best), undefined);
+  const chosen = new Map<string, Candidate>();
   for (const [chrom, p] of probs) {
     const threshold = post.fallback_threshold !== undefined && !p.some((v) => v >= post.threshold) ? post.fallback_threshold : post.threshold;
-    const candidates = runs(p.length, (b) => p[b]! >= threshold, post.merge_gap_bp / BIN);
-    const mass = ([a, z]: [number, number]) => p.slice(a, z).reduce((x, y) => x + y, 0);
-    const [a, z] = candidates.reduce((best, r) => (mass(r) > mass(best) ? r : best));
+    chosen.set(chrom, heaviest(runsAt(chrom, threshold))!);
+  }
+  if (post.choose_by_shared_period) {
+    const periods = [...chosen.values()].flatMap((c) => (c.period === undefined ? [] : [c.period]));
+    // The unit explaining most top periods (ties: the larger), then the median of its monomers.
+    const units = periods.flatMap((p) => [1, 2, 3, 4].map((k) => p / k)).map((u) => ({ u, n: periods.filter((q) => multiple(q, u)).length }));
+    const best = units.reduce((a, b) => (b.n > a.n || (b.n === a.n && b.u > a.u) ? b : a), { u: 0, n: 0 });
+    const monomers = periods.filter((q) => multiple(q, best.u)).map((q) => q / Math.round(q / best.u)).sort((x, y) => x - y);
+    const h = monomers.length >> 1;
+    const shared = monomers.length % 2 ? monomers[h]! : (monomers[h - 1]! + monomers[h]!) / 2;
+    if (best.n >= 2 && 2 * best.n > periods.length) {
+      for (const [chrom, top] of chosen) {
+        if (top.period === undefined || multiple(top.period, shared)) continue;
+        const ofShared = (threshold: number | undefined) => (threshold === undefined ? undefined : heaviest(runsAt(chrom, threshold).filter((c) => multiple(c.period, shared))));
+        const alternative = ofShared(post.threshold) ?? ofShared(post.fallback_threshold);
+        if (alternative) chosen.set(chrom, alternative);
+      }
+    }
+  }
+  const calls = new Map<string, [number, number]>();
+  for (const [chrom, { run: [a, z], period: p0 }] of chosen) {
     const { period, share } = tandem.get(chrom)!;
-    const inCall = period.slice(a, z).filter((_, i) => share[a + i]! >= minShare).sort((x, y) => x - y);
     let [s, e] = [a, z];
-    if (inCall.length) {
-      const m = inCall.length >> 1;
-      const p0 = inCall.length % 2 ? inCall[m]! : (inCall[m - 1]! + inCall[m]!) / 2;
-      const inArray = (b: number) => share[b]! >= minShare && Math.abs(period[b]! - p0) <= Math.max(2, tolerance * p0);
-      const over = runs(period.length, inArray, gapBp / BIN).filter(([rs, re]) => re > a && rs < z);
-      if (over.length) [s, e] = [over[0]![0], over.at(-1)![1]];
+    if (p0 !== undefined) {
+      const array = (least: number) =>
+        runs(period.length, (b) => share[b]! >= least && (multiple(period[b], p0) || multiple(p0, period[b]!)), gapBp / BIN).filter(([rs, re]) => re > a && rs < z);
+      const core = array(minShare);
+      if (core.length) {
+        [s, e] = [core[0]![0], core.at(-1)![1]];
+        const aged = edgeShare < minShare ? array(edgeShare) : [];
+        if (aged.length) [s, e] = [Math.min(s, aged[0]![0] + trim), Math.max(e, aged.at(-1)![1] - trim)];
+      }
     }
     calls.set(chrom, [s * BIN, Math.min(e * BIN, lengths.get(chrom)!)]);
   }

@@ -63,3 +63,34 @@ test('manifest: refine_with_period needs both tandem tracks, a number share and 
   assert.throws(() => parseManifest(withRefine(v5, { min_share: 'low', period_tolerance: 0.02, merge_gap_bp: -1 }), 'm'), /min_share must be a number; postprocess.refine_with_period.merge_gap_bp must be a non-negative integer/);
   assert.throws(() => parseManifest(withRefine(v5, true), 'm'), /postprocess.refine_with_period must be an object/);
 });
+
+test('refineWithPeriod: edge share reaches through aged edges, less the trim, never inside the core', () => {
+  //              bins: 0  1     2     3     4    5    6    7    8    9     10    11    12 13
+  const probs =        [0, 0,    0,    0,    0.9, 0.9, 0.9, 0.9, 0.9, 0,    0,    0,    0, 0];
+  const period =       [0, 155,  155,  155,  155, 155, 155, 155, 155, 155,  155,  155,  0, 0];
+  const share =        [0, 0.03, 0.05, 0.05, 0.3, 0.3, 0.3, 0.3, 0.3, 0.05, 0.05, 0.03, 0, 0];
+  const s = stitched(probs, period, share);
+  const ends = (edgeShare: number, edgeTrimBp: number) =>
+    callRegions(s, 0, { ...call, refineWithPeriod: { minShare: 0.1, periodTolerance: 0.02, mergeGapBp: 0, edgeShare, edgeTrimBp } }).map((r) => [r.start, r.end]);
+  // Core (share ≥ 0.1): bins 4-8. Share ≥ 0.02: bins 1-11, less one 100-bp bin each side: 2-10.
+  assert.deepEqual(ends(0.02, 100), [[200, 1_100]]);
+  // Share ≥ 0.04: bins 2-10, less one bin: 3-9.
+  assert.deepEqual(ends(0.04, 100), [[300, 1_000]]);
+  // A trim deeper than the aged edge leaves the core's ends.
+  assert.deepEqual(ends(0.02, 300), [[400, 900]]);
+  // No trim: the aged runs' own ends.
+  assert.deepEqual(ends(0.02, 0), [[100, 1_200]]);
+  // An edge share at or above min_share changes nothing.
+  assert.deepEqual(ends(0.1, 100), [[400, 900]]);
+});
+
+test('manifest: edge_share, edge_trim_bp and choose_by_shared_period are checked', () => {
+  const v5 = JSON.parse(readFileSync(new URL('../../models/centromere/5/model.json', import.meta.url), 'utf8'));
+  const post = (p: object) => ({ ...v5, postprocess: { ...v5.postprocess, top_n: 1, ...p } });
+  const refine = { min_share: 0.1, period_tolerance: 0.02, merge_gap_bp: 20_000, edge_share: 0.02, edge_trim_bp: 2_000 };
+  assert.deepEqual(parseManifest(post({ refine_with_period: refine, choose_by_shared_period: true }), 'm').postprocess.refine_with_period, refine);
+  assert.throws(() => parseManifest(post({ refine_with_period: { ...refine, edge_share: 'low', edge_trim_bp: 1.5 } }), 'm'), /edge_share must be a number; postprocess.refine_with_period.edge_trim_bp must be a non-negative integer/);
+  assert.throws(() => parseManifest(post({ choose_by_shared_period: true }), 'm'), /choose_by_shared_period needs postprocess.refine_with_period and top_n 1/);
+  assert.throws(() => parseManifest(post({ refine_with_period: refine, choose_by_shared_period: true, top_n: 2 }), 'm'), /choose_by_shared_period needs/);
+  assert.throws(() => parseManifest(post({ refine_with_period: refine, choose_by_shared_period: 'yes' }), 'm'), /choose_by_shared_period must be a boolean/);
+});

@@ -85,8 +85,17 @@ export interface Postprocess {
    * tandem_period_share ≥ `min_share` and a tandem_period within max(2 bp, `period_tolerance`
    * × the region's median period), merged across gaps ≤ `merge_gap_bp`, that overlap it
    * (src/regions/refineWithPeriod.ts). Needs both tandem tracks among the model's inputs.
+   * Optional `edge_share` (< min_share) and `edge_trim_bp`: the ends may reach further out
+   * through bins with share ≥ edge_share, less edge_trim_bp at each end (aged array edges).
    */
-  refine_with_period?: { min_share: number; period_tolerance: number; merge_gap_bp: Bp };
+  refine_with_period?: { min_share: number; period_tolerance: number; merge_gap_bp: Bp; edge_share?: number; edge_trim_bp?: Bp };
+  /**
+   * Choose each chromosome's one call genome-wide: where most chromosomes' top calls share a
+   * tandem period, a chromosome whose top call has another (5S, 45S, a subtelomeric
+   * satellite) takes its heaviest call of the shared period (src/regions/sharedPeriodChoice.ts).
+   * Needs refine_with_period and top_n 1.
+   */
+  choose_by_shared_period?: boolean;
 }
 
 /** The input tracks refine_with_period reads: the period, then its share. */
@@ -212,6 +221,12 @@ export function parseManifest(raw: unknown, where: string): Manifest {
     v.number(byPeriod, 'min_share', 'postprocess.refine_with_period.');
     v.number(byPeriod, 'period_tolerance', 'postprocess.refine_with_period.');
     v.nonNegativeInt(byPeriod, 'merge_gap_bp', 'postprocess.refine_with_period.');
+    if (byPeriod.edge_share !== undefined) v.number(byPeriod, 'edge_share', 'postprocess.refine_with_period.');
+    if (byPeriod.edge_trim_bp !== undefined) v.nonNegativeInt(byPeriod, 'edge_trim_bp', 'postprocess.refine_with_period.');
+  }
+  if (post?.choose_by_shared_period !== undefined) {
+    if (typeof post.choose_by_shared_period !== 'boolean') problems.push('postprocess.choose_by_shared_period must be a boolean');
+    else if (post.choose_by_shared_period && (!byPeriod || post.top_n !== 1)) problems.push('postprocess.choose_by_shared_period needs postprocess.refine_with_period and top_n 1');
   }
   if (input?.reverse_complement_average && output?.ranges) problems.push('input.reverse_complement_average cannot be combined with output.ranges (a flipped range head swaps start and end)');
 

@@ -4,9 +4,10 @@ import type { Bp } from '../genome.js';
 import type { InferenceEngine } from '../inference/engine.js';
 import { labelThreshold } from '../models/manifest.js';
 import type { LoadedModel } from '../models/repository.js';
-import { callRegions, type Region, type RegionParams } from '../regions/callRegions.js';
+import type { RegionParams } from '../regions/callRegions.js';
+import { GenomeRegionCaller } from '../regions/genomeRegionCaller.js';
 import { AtomicFile } from '../writers/atomicFile.js';
-import { compareRegions, formatBedLine } from '../writers/bed.js';
+import { formatBedLine } from '../writers/bed.js';
 import { bedGraphLines, bedGraphTrackLine } from '../writers/bedGraph.js';
 import { BigWigWriter } from '../writers/bigWigWriter.js';
 import { GenomeinferError } from '../errors.js';
@@ -86,8 +87,15 @@ export function regionParams(model: LoadedModel, label: string, overrides: Parti
     refineWithRanges: overrides.refineWithRanges ?? p.refine_with_ranges ?? false,
     fallbackThreshold: p.fallback_threshold,
     refineWithPeriod: p.refine_with_period
-      ? { minShare: p.refine_with_period.min_share, periodTolerance: p.refine_with_period.period_tolerance, mergeGapBp: p.refine_with_period.merge_gap_bp }
+      ? {
+          minShare: p.refine_with_period.min_share,
+          periodTolerance: p.refine_with_period.period_tolerance,
+          mergeGapBp: p.refine_with_period.merge_gap_bp,
+          edgeShare: p.refine_with_period.edge_share,
+          edgeTrimBp: p.refine_with_period.edge_trim_bp,
+        }
       : undefined,
+    chooseBySharedPeriod: p.choose_by_shared_period ?? false,
   };
 }
 
@@ -130,12 +138,13 @@ export async function runPrediction(
       files.push({ path: w.path, commit: () => w.close(), abort: () => w.abort() });
     }
 
+    const caller = new GenomeRegionCaller(params);
     let regions = 0;
     let chromosomes = 0;
     let bases = 0;
     for await (const predicted of predictChromosomes(engine, model, input, options)) {
       const stitched = input.toOutput(predicted);
-      const called: Region[] = labels.flatMap((_, l) => callRegions(stitched, l, params[l]!)).sort(compareRegions);
+      const called = caller.add(stitched);
       if (called.length) await bed.write(called.map(formatBedLine).join(''));
       for (const [l, g] of graphs.entries()) {
         let chunk = '';
@@ -154,6 +163,9 @@ export async function runPrediction(
       chromosomes++;
       bases += stitched.chrom.length;
     }
+    const held = caller.finish();
+    if (held.length) await bed.write(held.map(formatBedLine).join(''));
+    regions += held.length;
     // bigWigs first: closing one still writes its indexes, the likeliest step to fail. If any
     // commit fails, the outputs already renamed into place are removed again (see catch).
     for (const f of [...files].reverse()) {

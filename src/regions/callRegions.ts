@@ -17,6 +17,11 @@ export interface RegionParams {
   fallbackThreshold?: number;
   /** Move each region's ends to the array of its tandem period (needs StitchedChromosome.tandem). */
   refineWithPeriod?: PeriodRefinement;
+  /**
+   * Choose each chromosome's call genome-wide by the tandem period most chromosomes share
+   * (sharedPeriodChoice.ts; needs refineWithPeriod and topN 1): see GenomeRegionCaller.
+   */
+  chooseBySharedPeriod?: boolean;
 }
 
 /** A called region, 0-based half-open. */
@@ -46,10 +51,15 @@ export interface Region {
  * fallback instead.
  */
 export function callRegions(s: StitchedChromosome, labelIndex: number, params: RegionParams): Region[] {
+  return topRegions(candidateRegions(s, labelIndex, params), params.topN).map((r) => refineRegion(s, r, params));
+}
+
+/** Every region of the label before top-N selection and edge refinement (see callRegions). */
+export function candidateRegions(s: StitchedChromosome, labelIndex: number, params: RegionParams): Region[] {
   const p = s.probs[labelIndex]!;
   const { fallbackThreshold } = params;
   if (fallbackThreshold !== undefined && fallbackThreshold < params.threshold && !p.some((v) => v >= params.threshold)) {
-    return callRegions(s, labelIndex, { ...params, threshold: fallbackThreshold, fallbackThreshold: undefined });
+    return candidateRegions(s, labelIndex, { ...params, threshold: fallbackThreshold, fallbackThreshold: undefined });
   }
   const { binBp } = s;
   const length = s.chrom.length;
@@ -80,14 +90,22 @@ export function callRegions(s: StitchedChromosome, labelIndex: number, params: R
       peakEnd: Math.min((peak + 1) * binBp, length),
     });
   }
-  let kept = regions;
-  if (params.topN > 0 && regions.length > params.topN) {
-    kept = [...regions].sort((a, b) => b.massBins - a.massBins || a.start - b.start).slice(0, params.topN).sort((a, b) => a.start - b.start);
-  }
-  if (params.refineWithRanges && s.ranges) kept = kept.map((r) => refineWithRanges(r, s.ranges!, binBp, length));
-  const { refineWithPeriod: refinement } = params;
-  if (refinement && s.tandem) kept = kept.map((r) => refineWithPeriod(r, s.tandem!, binBp, length, refinement));
-  return kept;
+  return regions;
+}
+
+/** The topN regions with the largest probability mass (all when topN is 0), sorted by start. */
+function topRegions(regions: Region[], topN: number): Region[] {
+  if (topN <= 0 || regions.length <= topN) return regions;
+  return [...regions].sort((a, b) => b.massBins - a.massBins || a.start - b.start).slice(0, topN).sort((a, b) => a.start - b.start);
+}
+
+/** The region's ends moved by the edge refinements its params ask for (range head, then period). */
+export function refineRegion(s: StitchedChromosome, r: Region, params: RegionParams): Region {
+  const length = s.chrom.length;
+  let out = r;
+  if (params.refineWithRanges && s.ranges) out = refineWithRanges(out, s.ranges, s.binBp, length);
+  if (params.refineWithPeriod && s.tandem) out = refineWithPeriod(out, s.tandem, s.binBp, length, params.refineWithPeriod);
+  return out;
 }
 
 /** Bins farther than this from an edge cannot see it inside one segment's window. */
