@@ -16,10 +16,12 @@ class SelfAttention(nn.Module):
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.out = nn.Linear(d_model, d_model)
 
-    def forward(self, x):
+    def forward(self, x, bias=None):
+        """bias: optional additive attention bias, [batch, 1, n, n] (0 or a large negative)."""
         b, n, d = x.shape
         q, k, v = self.qkv(x).view(b, n, 3, self.nhead, self.d_head).permute(2, 0, 3, 1, 4)
-        a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(self.d_head), dim=-1)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.d_head)
+        a = torch.softmax(scores if bias is None else scores + bias, dim=-1)
         return self.out((a @ v).transpose(1, 2).reshape(b, n, d))
 
 
@@ -32,8 +34,8 @@ class EncoderLayer(nn.Module):
         self.ff = nn.Sequential(nn.Linear(d_model, ff), nn.ReLU(), nn.Dropout(dropout), nn.Linear(ff, d_model))
         self.drop = nn.Dropout(dropout)
 
-    def forward(self, x):
-        x = self.norm1(x + self.drop(self.attn(x)))
+    def forward(self, x, bias=None):
+        x = self.norm1(x + self.drop(self.attn(x, bias)))
         return self.norm2(x + self.drop(self.ff(x)))
 
 
@@ -46,3 +48,20 @@ def sinusoidal_positions(n, div_term):
     """[n, d_model] sin/cos positions (interleaved), computed in the graph."""
     pos = torch.arange(n, dtype=torch.float32).unsqueeze(1) * div_term
     return torch.stack([torch.sin(pos), torch.cos(pos)], dim=-1).reshape(n, 2 * div_term.shape[0])
+
+
+def sinusoidal_positions_at(pos, div_term):
+    """[batch, n, d_model] sin/cos encodings of given positions ([batch, n] floats)."""
+    angle = pos.unsqueeze(-1) * div_term
+    return torch.stack([torch.sin(angle), torch.cos(angle)], dim=-1).reshape(*pos.shape, 2 * div_term.shape[0])
+
+
+# A masked key's additive bias: exp(-1e9 - max) underflows to exactly 0 in float32.
+MASKED = -1e9
+
+
+def segment_attention_bias(segment):
+    """[batch, 1, n, n] bias letting a bin attend only to bins of its own segment id (> 0):
+    contigs packed side by side, and padding (id 0), do not see each other."""
+    same = (segment.unsqueeze(2) == segment.unsqueeze(1)) & (segment.unsqueeze(1) > 0)
+    return torch.where(same, torch.zeros((), dtype=torch.float32), torch.full((), MASKED, dtype=torch.float32)).unsqueeze(1)

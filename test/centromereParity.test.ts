@@ -10,7 +10,8 @@ import { MODELS, python } from './helpers.js';
 /**
  * ONNX parity: the exported centromere model run by onnxruntime-node agrees with the PyTorch
  * model (models/centromere/<version>/model.pt, the architecture in train.py) on the
- * manifest's test input, for both heads, within 1e-4.
+ * manifest's test input, for both heads (the probabilities only for a segment-masked model,
+ * whose test input packs two contigs and padding through its layout tracks), within 1e-4.
  */
 const VERSIONS = readdirSync(join(MODELS, 'centromere')).filter((v) => existsSync(join(MODELS, 'centromere', v, 'model.pt')));
 
@@ -27,7 +28,9 @@ for (const version of VERSIONS) test(`centromere@${version}: PyTorch and onnxrun
   const session = await ort.InferenceSession.create(model.onnxPath, { intraOpNumThreads: 1 });
   const out = await session.run({ [manifest.input.tensor]: new ort.Tensor('float32', values, [1, tracks.length, bins]) });
   await session.release();
-  const onnx = [...(out[manifest.output.probabilities]!.data as Float32Array), ...(out[manifest.output.ranges!]!.data as Float32Array)];
+  const ranges = manifest.output.ranges ? [...(out[manifest.output.ranges]!.data as Float32Array)] : [];
+  const onnx = [...(out[manifest.output.probabilities]!.data as Float32Array), ...ranges];
+  const masked = tracks.some((t) => t.source === 'layout');
 
   const dir = join(MODELS, 'centromere', manifest.version);
   const torchOut = JSON.parse(
@@ -37,13 +40,13 @@ sys.path.insert(0, sys.argv[1])
 import torch
 from train import CentromereModel
 cfg = json.load(open(sys.argv[2] + '/train_config.json'))
-m = CentromereModel(cfg['d_model'], cfg['nhead'], cfg['layers'], cfg['ff'], n_features=${tracks.length})
+m = CentromereModel(cfg['d_model'], cfg['nhead'], cfg['layers'], cfg['ff'], n_features=${tracks.length - (masked ? 2 : 0)}, masked=${masked ? 'True' : 'False'})
 m.load_state_dict(torch.load(sys.argv[2] + '/model.pt'))
 m.eval()
 x = torch.tensor(json.load(sys.stdin)).view(1, ${tracks.length}, ${bins})
 with torch.no_grad():
     p, r = m(x)
-print(json.dumps(p.flatten().tolist() + r.flatten().tolist()))`,
+print(json.dumps(p.flatten().tolist() + (${masked ? '[]' : 'r.flatten().tolist()'})))`,
       [join(MODELS, 'centromere'), dir],
       JSON.stringify([...values]),
     ),

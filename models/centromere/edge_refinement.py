@@ -97,11 +97,11 @@ def main():
     manifest = json.load(open(os.path.join(args.model, 'model.json')))
     cfg = json.load(open(os.path.join(args.model, 'train_config.json')))
     T.FEATURES = cfg['features']
-    stats = [t['normalization'] for t in manifest['input']['tracks']]
+    stats = [t['normalization'] for t in manifest['input']['tracks'] if t['source'] != 'layout']
     geometry = manifest['input']
     post = manifest['postprocess']
     bin_bp = geometry['bin_bp']
-    model = T.CentromereModel(cfg['d_model'], cfg['nhead'], cfg['layers'], cfg['ff'], n_features=len(T.FEATURES))
+    model = T.CentromereModel(cfg['d_model'], cfg['nhead'], cfg['layers'], cfg['ff'], n_features=len(T.FEATURES), masked=cfg.get('masked', False))
     model.load_state_dict(torch.load(os.path.join(args.model, 'model.pt')))
     model.eval()
     per, sh = T.FEATURES.index('tandem_period'), T.FEATURES.index('tandem_period_share')

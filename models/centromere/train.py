@@ -41,7 +41,7 @@ def source_of(name):
     return EXTRA_FEATURES.get(name, 'kmer')
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(ROOT))
-from transformer import EncoderLayer, frequencies, sinusoidal_positions  # noqa: E402
+from transformer import EncoderLayer, frequencies, segment_attention_bias, sinusoidal_positions, sinusoidal_positions_at  # noqa: E402
 
 
 # ---------------------------------------------------------------- data
@@ -130,9 +130,15 @@ def normalize(x, stats):
 
 # ---------------------------------------------------------------- model
 class CentromereModel(nn.Module):
-    def __init__(self, d_model=64, nhead=4, layers=2, ff=128, dropout=0.1, n_features=None):
+    """With masked=True the input carries two layout channels after the features (LAYOUT):
+    each bin's segment id (0: padding) and its position in its own single-pass input.
+    Attention stays within a segment id and positions come from the channel, so contigs
+    packed side by side in one input come out exactly as each alone, and padding is never
+    seen (genomeinfer's `layout` tracks)."""
+    def __init__(self, d_model=64, nhead=4, layers=2, ff=128, dropout=0.1, n_features=None, masked=False):
         super().__init__()
         self.d_model = d_model
+        self.masked = masked
         self.input_projection = nn.Linear(n_features or len(FEATURES), d_model)
         self.layers = nn.ModuleList([EncoderLayer(d_model, nhead, ff, dropout) for _ in range(layers)])
         self.position_head = nn.Linear(d_model, 1)
@@ -143,9 +149,15 @@ class CentromereModel(nn.Module):
 
     def forward(self, tracks):  # [batch, features, bins] (NCL, as the engine feeds track models)
         x = tracks.transpose(1, 2)
-        h = self.input_projection(x) + sinusoidal_positions(x.shape[1], self.div_term)
+        if self.masked:
+            nf = x.shape[2] - len(LAYOUT)
+            h = self.input_projection(x[:, :, :nf]) + sinusoidal_positions_at(x[:, :, nf + 1], self.div_term)
+            bias = segment_attention_bias(x[:, :, nf])
+        else:
+            h = self.input_projection(x) + sinusoidal_positions(x.shape[1], self.div_term)
+            bias = None
         for layer in self.layers:
-            h = layer(h)
+            h = layer(h, bias)
         probs = torch.sigmoid(self.position_head(h)).transpose(1, 2)  # [batch, 1, bins]
         hc = h.transpose(1, 2)
         ms = torch.cat([F.relu(conv(hc)) for conv in self.convs], dim=1)
@@ -154,7 +166,17 @@ class CentromereModel(nn.Module):
 
 
 # ---------------------------------------------------------------- training
-def crops(genomes, stats, length, rng, decoy_crops=0.0, context=0):
+# The masked model's layout channels (genomeinfer track source "layout").
+LAYOUT = ('input_segment', 'input_position')
+
+
+def with_layout(window, valid):
+    """[bins, features] -> [bins, features + 2]: segment id 1 where valid (0: padding), position 0..bins-1."""
+    n = len(window)
+    return np.concatenate([window, valid[:, None].astype(np.float32), np.arange(n, dtype=np.float32)[:, None]], axis=1)
+
+
+def crops(genomes, stats, length, rng, decoy_crops=0.0, context=0, masked=False):
     """An endless stream of (x, y, to_start, to_end, decoy, no_satellite, valid) crops; half of
     them hit a centromere, `decoy_crops` of them a decoy array (where the chromosome has one).
     A crop may reach up to `context` bins past either chromosome end, zero-padded (0 in
@@ -189,6 +211,8 @@ def crops(genomes, stats, length, rng, decoy_crops=0.0, context=0):
         valid = np.zeros(length, dtype=np.float32)
         valid[before:length - after] = 1
         xs = np.pad(x[a:b], ((before, after), (0, 0)))
+        if masked:
+            xs = with_layout(xs, valid)
         ys, tss, tes, ds, nss = (np.pad(v[a:b], (before, after)) for v in (y, ts, te, dm, ns))
         yield xs, ys, tss, tes, ds, nss, valid
 
@@ -245,6 +269,10 @@ def predict_chromosome(model, x, segment, context):
             window = np.zeros((width, x.shape[1]), dtype=np.float32)
             a, b = max(0, lo), min(n, lo + width)
             window[a - lo:b - lo] = x[a:b]
+            if getattr(model, 'masked', False):
+                inside = np.zeros(width, dtype=np.float32)
+                inside[a - lo:b - lo] = 1
+                window = with_layout(window, inside)
             probs, ranges = model(torch.tensor(window).T.unsqueeze(0))
             out = torch.cat([probs, ranges], dim=1)[0].numpy()
             acc[:, a:b] += out[:, a - lo:b - lo] * w[a - lo:b - lo]
@@ -319,16 +347,32 @@ def evaluate(model, genomes, stats, segment, context, grid):
 
 
 # ---------------------------------------------------------------- export
+class ProbabilitiesOnly(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, tracks):
+        return self.model(tracks)[0]
+
+
 def export(model, stats, args, best, val_scores, out_dir):
     threshold, merge_gap_bins, refine, fallback = best
     val_iou = val_scores[best]
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
     onnx_path = os.path.join(out_dir, 'model.onnx')
-    dummy = torch.zeros(1, len(FEATURES), 64)
-    torch.onnx.export(model, dummy, onnx_path, input_names=['tracks'], output_names=['probs', 'ranges'],
-                      opset_version=17, dynamic_axes={'tracks': {0: 'batch', 2: 'bins'}, 'probs': {0: 'batch', 2: 'bins'},
-                                                      'ranges': {0: 'batch', 2: 'bins'}})
+    masked = getattr(model, 'masked', False)
+    channels = len(FEATURES) + (len(LAYOUT) if masked else 0)
+    dummy = torch.zeros(1, channels, 64)
+    if masked:
+        # Probabilities only: the range head's convolutions would see across packed contigs.
+        torch.onnx.export(ProbabilitiesOnly(model), dummy, onnx_path, input_names=['tracks'], output_names=['probs'],
+                          opset_version=17, dynamic_axes={'tracks': {0: 'batch', 2: 'bins'}, 'probs': {0: 'batch', 2: 'bins'}})
+    else:
+        torch.onnx.export(model, dummy, onnx_path, input_names=['tracks'], output_names=['probs', 'ranges'],
+                          opset_version=17, dynamic_axes={'tracks': {0: 'batch', 2: 'bins'}, 'probs': {0: 'batch', 2: 'bins'},
+                                                          'ranges': {0: 'batch', 2: 'bins'}})
     # Test block: a short synthetic input (raw feature values) and the PyTorch outputs.
     rng = np.random.default_rng(0)
     typical = {'tandem_near_fraction': (0.3, 0.9), 'tandem_period': (50, 155), 'tandem_period_share': (0.2, 0.8),
@@ -337,8 +381,16 @@ def export(model, stats, args, best, val_scores, out_dir):
     high = np.array([typical.get(n, (30, 100) if 'percent' in n else (3, 500))[1] for n in FEATURES], dtype=np.float32)
     raw = np.abs(rng.normal(size=(48, len(FEATURES)))).astype(np.float32) * low
     raw[16:32] = high
+    test_input = normalize(raw, stats)
+    layout = {}
+    if masked:
+        # Two segment ids (a contig packed after another) and padding at the end.
+        seg = np.array([1.0] * 20 + [2.0] * 24 + [0.0] * 4, dtype=np.float32)
+        position = np.array(list(range(20)) + list(range(128, 152)) + list(range(4)), dtype=np.float32)
+        layout = {'input_segment': seg, 'input_position': position}
+        test_input = np.concatenate([test_input, seg[:, None], position[:, None]], axis=1)
     with torch.no_grad():
-        probs, _ = model(torch.tensor(normalize(raw, stats)).T.unsqueeze(0))
+        probs, _ = model(torch.tensor(test_input).T.unsqueeze(0))
     with open(onnx_path, 'rb') as f:
         sha = hashlib.sha256(f.read()).hexdigest()
     manifest = {
@@ -346,7 +398,9 @@ def export(model, stats, args, best, val_scores, out_dir):
         'description': ('Centromere (CentO satellite array) caller after seed 000: transformer encoder over per-bin '
                         + ('k-mer repeat features' if FEATURES == SEED_FEATURES else
                            'k-mer repeat, tandem-period, genome-wide repeat-family and position features') +
-                        ', position head + multi-scale Conv1D range head refining boundaries. '
+                        + (', segment-masked attention over the layout tracks (contigs packed side by side exactly), position head '
+                           '(the range head trained alongside is not exported). ' if masked else
+                           ', position head + multi-scale Conv1D range head refining boundaries. ') +
                         f'd_model {args.d_model}, {args.layers} layers, {args.nhead} heads, {args.bin_bp}-bp bins.'),
         'labels': ['centromere'],
         'trained_on': (f'simulated rice-like genomes (genomeinfer simulate): {", ".join(dict.fromkeys(args.train))}; '
@@ -355,12 +409,14 @@ def export(model, stats, args, best, val_scores, out_dir):
         'sha256': sha,
         'input': {'kind': 'tracks', 'tensor': 'tracks', 'bin_bp': args.bin_bp, 'segment_bins': args.segment,
                   'context_bins': args.context,
-                  'tracks': [{'name': n, 'source': source_of(n), 'normalization': st} for n, st in zip(FEATURES, stats)]},
-        'output': {'probabilities': 'probs', 'ranges': 'ranges'},
+                  'tracks': [{'name': n, 'source': source_of(n), 'normalization': st} for n, st in zip(FEATURES, stats)]
+                  + [{'name': n, 'source': 'layout', 'normalization': {'log1p': False, 'mean': 0.0, 'std': 1.0}} for n in (LAYOUT if masked else ())]},
+        'output': {'probabilities': 'probs'} if masked else {'probabilities': 'probs', 'ranges': 'ranges'},
         'postprocess': {'threshold': threshold, 'min_region_bp': 0, 'merge_gap_bp': merge_gap_bins * args.bin_bp, 'top_n': 1,
                         'stitch': 'blend', 'refine_with_ranges': bool(refine),
                         **({'fallback_threshold': fallback} if fallback is not None else {})},
-        'test': {'tracks': {n: [float(v) for v in raw[:, j]] for j, n in enumerate(FEATURES)},
+        'test': {'tracks': {**{n: [float(v) for v in raw[:, j]] for j, n in enumerate(FEATURES)},
+                            **{n: [float(v) for v in vs] for n, vs in layout.items()}},
                  'expected': [[float('%.7g' % v) for v in probs[0, 0].tolist()]], 'atol': 1e-4},
     }
     with open(os.path.join(out_dir, 'model.json'), 'w') as f:
@@ -373,7 +429,7 @@ def export(model, stats, args, best, val_scores, out_dir):
                    'steps': args.steps, 'batch': args.batch, 'lr': args.lr, 'pos_weight': args.pos_weight,
                    'decoy_weight': args.decoy_weight, 'decoy_crops': args.decoy_crops,
                    'edge_weight': args.edge_weight, 'edge_bins': args.edge_bins, 'init': args.init,
-                   'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'features': FEATURES,
+                   'crop_bins': args.segment + 2 * args.context, 'seed': args.seed, 'features': FEATURES, 'masked': masked,
                    'train': args.train, 'val': args.val,
                    'validation_iou': [{'threshold': t, 'merge_gap_bp': gap * args.bin_bp, 'refine': r, 'fallback_threshold': fb, 'iou': v}
                                       for (t, gap, r, fb), v in val_scores.items()]}, f, indent=2)
@@ -406,6 +462,7 @@ def main():
     ap.add_argument('--version', default='1')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--out', default=None)
+    ap.add_argument('--masked', action='store_true', help='segment-masked attention with layout channels (contigs packed exactly)')
     ap.add_argument('--init', default=None, help='start from these weights (model.pt; a model over the eight seed features may '
                     'seed one over all features); with --steps 0, only re-validate and export')
     args = ap.parse_args()
@@ -421,7 +478,7 @@ def main():
     train = [loaded[g] for g in args.train]
     val = [Genome(os.path.join(args.data, g)) for g in args.val]
     stats = normalization(list(loaded.values()))
-    model = CentromereModel(args.d_model, args.nhead, args.layers, 2 * args.d_model)
+    model = CentromereModel(args.d_model, args.nhead, args.layers, 2 * args.d_model, masked=args.masked)
     if args.init:
         state = torch.load(args.init)
         w = state['input_projection.weight']
@@ -438,7 +495,7 @@ def main():
     warm = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps))))))
-    stream = crops(train, stats, args.segment + 2 * args.context, rng, args.decoy_crops, args.context)
+    stream = crops(train, stats, args.segment + 2 * args.context, rng, args.decoy_crops, args.context, args.masked)
     started = time.time()
     for step in range(1, args.steps + 1):
         model.train()
@@ -457,7 +514,8 @@ def main():
     # validates best; ties go to the earliest grid point (lower threshold, smaller gap, no
     # refinement). A larger gap bridges CRR insertions but also pulls in flanking TE clusters.
     # A fallback threshold calls chromosomes with no bin at the threshold (None: no fallback).
-    grid = [(t, gap // args.bin_bp, r, fb) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95) for gap in args.merge_gaps_bp for r in (0, 1)
+    # A masked model's range head is not exported: no range refinement.
+    grid = [(t, gap // args.bin_bp, r, fb) for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95) for gap in args.merge_gaps_bp for r in ((0,) if args.masked else (0, 1))
             for fb in (None, 0.05, 0.15)]
     scores = evaluate(model, val, stats, args.segment, args.context, grid)
     for (t, gap, r, fb), v in scores.items():

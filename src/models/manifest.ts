@@ -16,8 +16,13 @@ export interface TrackSpec {
    * otherwise a feature the feature workers compute from the FASTA (src/features/featureSet.ts):
    * `kmer` (seed 000's eight), `tandem` (tandem period), `family` (genome-wide repeat family)
    * or `position`; a `--track NAME=FILE.bw` of precomputed values may replace any of them.
+   * `layout` (LAYOUT_TRACKS): written by the engine for each input, not read from anywhere:
+   * `input_segment`, the bin's contig in the input (1, 2, … side by side; 0 for padding), and
+   * `input_position`, the bin's index in that contig's own single-pass input. A model taking
+   * them keeps attention within a contig and reads positions from them, so short contigs pack
+   * into one input exactly, with no gap (segmentGeometry).
    */
-  source: 'bigwig' | ComputedSource;
+  source: 'bigwig' | ComputedSource | 'layout';
   normalization: TrackNormalization;
 }
 
@@ -98,6 +103,14 @@ export interface Postprocess {
   choose_by_shared_period?: boolean;
 }
 
+/** The layout tracks, in the order a model takes them (see TrackSpec.source). */
+export const LAYOUT_TRACKS = ['input_segment', 'input_position'] as const;
+
+/** Whether the model takes the layout tracks (segment-masked attention). */
+export function takesLayout(input: ModelInput): boolean {
+  return input.kind === 'tracks' && input.tracks.some((t) => t.source === 'layout');
+}
+
 /** The input tracks refine_with_period reads: the period, then its share. */
 export const TANDEM_TRACKS = ['tandem_period', 'tandem_period_share'] as const;
 
@@ -142,6 +155,10 @@ export function segmentGeometry(manifest: Pick<Manifest, 'input' | 'postprocess'
   // Packing is exact only where cropping is (a receptive field inside the context); a blended
   // output is a weighted mean over overlapping inputs, which a packed contig does not have.
   if (reachBins !== undefined && reachBins <= g.contextBins && manifest.postprocess.stitch === 'crop') g.packGapBins = reachBins;
+  // A model with layout tracks sees nothing of its neighbours: no gap. A packed contig fits one
+  // segment, and a chromosome of one segment is not blended (ChromosomeStitcher), so either
+  // stitch mode gives what the contig gets alone.
+  if (takesLayout(input)) g.packGapBins = 0;
   return g;
 }
 
@@ -187,8 +204,10 @@ export function parseManifest(raw: unknown, where: string): Manifest {
       if (typeof track?.source === 'string' && isComputedSource(track.source)) {
         const names = COMPUTED_FEATURES[track.source];
         if (!names.includes(track.name)) problems.push(`input.tracks[${i}].name must be one of ${names.join(', ')} for source "${track.source}"`);
+      } else if (track?.source === 'layout') {
+        if (track.name !== LAYOUT_TRACKS[i - (tracks.length - LAYOUT_TRACKS.length)]) problems.push(`input.tracks[${i}]: layout tracks must be the last two, ${LAYOUT_TRACKS.join(' then ')}`);
       } else if (track?.source !== 'bigwig') {
-        problems.push(`input.tracks[${i}].source must be "bigwig" or one of ${COMPUTED_SOURCES.map((s) => `"${s}"`).join(', ')}`);
+        problems.push(`input.tracks[${i}].source must be "bigwig", "layout" or one of ${COMPUTED_SOURCES.map((s) => `"${s}"`).join(', ')}`);
       }
       const norm = v.object(track?.normalization, `input.tracks[${i}].normalization`);
       if (typeof norm?.log1p !== 'boolean') problems.push(`input.tracks[${i}].normalization.log1p must be a boolean`);
@@ -228,6 +247,9 @@ export function parseManifest(raw: unknown, where: string): Manifest {
     if (typeof post.choose_by_shared_period !== 'boolean') problems.push('postprocess.choose_by_shared_period must be a boolean');
     else if (post.choose_by_shared_period && (!byPeriod || post.top_n !== 1)) problems.push('postprocess.choose_by_shared_period needs postprocess.refine_with_period and top_n 1');
   }
+  const layout = kind === 'tracks' && Array.isArray(input?.tracks) ? input.tracks.filter((t: { source?: unknown }) => t?.source === 'layout').length : 0;
+  if (layout !== 0 && layout !== LAYOUT_TRACKS.length) problems.push(`input.tracks: a model takes both layout tracks (${LAYOUT_TRACKS.join(', ')}) or neither`);
+  if (layout && output?.ranges) problems.push('output.ranges cannot be combined with layout tracks (a range head\'s convolutions see across packed contigs)');
   if (input?.reverse_complement_average && output?.ranges) problems.push('input.reverse_complement_average cannot be combined with output.ranges (a flipped range head swaps start and end)');
 
   const test = v.object(m?.test, 'test');

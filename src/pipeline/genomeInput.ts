@@ -60,7 +60,7 @@ export async function openGenomeInput(paths: GenomeInputPaths, model: LoadedMode
 async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: SequenceSource): Promise<GenomeInput> {
   const given = paths.tracks ?? {};
   const specs = model.manifest.input.kind === 'tracks' ? model.manifest.input.tracks : [];
-  const wanted = specs.map((t) => t.name);
+  const wanted = specs.filter((t) => t.source !== 'layout').map((t) => t.name);
   for (const name of Object.keys(given)) {
     if (!wanted.includes(name)) {
       const expects = wanted.length ? `expects tracks: ${wanted.join(', ')}` : 'takes no tracks (it reads the FASTA)';
@@ -70,6 +70,7 @@ async function openTracks(paths: GenomeInputPaths, model: LoadedModel, fasta: Se
   const tracks = new Map<string, BigWigTrack>();
   const computedTracks: string[] = [];
   for (const { name, source } of specs) {
+    if (source === 'layout') continue; // written by readWindow
     const path = given[name];
     if (path) tracks.set(name, await BigWigTrack.open(path, name, fasta.chromosomes, fasta.path));
     else if (isComputedSource(source)) computedTracks.push(name);

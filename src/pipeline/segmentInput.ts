@@ -1,6 +1,7 @@
 import type { Chromosome } from '../genome.js';
 import type { InferenceEngine, SegmentInput } from '../inference/engine.js';
 import type { LoadedModel } from '../models/repository.js';
+import { LAYOUT_TRACKS } from '../models/manifest.js';
 import { N_BYTE } from '../encoding/onehot.js';
 import { normalizeTrack } from '../encoding/trackNormalization.js';
 import type { Segment } from '../segmenting/segmenter.js';
@@ -43,13 +44,24 @@ export async function readWindow(engine: InferenceEngine, model: LoadedModel, in
   }
   // Bins outside the chromosomes stay 0 in normalized space: what zero padding would feed.
   const values = engine.segmentValues(manifest.input.tracks.length * inputBins).fill(0);
-  for (const { chrom, segment: seg, computed } of placed) {
+  for (const [k, { chrom, segment: seg, computed }] of placed.entries()) {
     const to = Math.min(chrom.length, seg.inputEnd);
     const firstInside = Math.max(0, -Math.floor(seg.inputStart / geometry.binBp));
     const insideBins = Math.ceil((to - seg.inputStart) / geometry.binBp) - firstInside;
     // The chromosome bin at the input's first bin (negative where the input starts before it).
     const firstChromBin = seg.inputStart / geometry.binBp + firstInside;
     for (const [t, spec] of manifest.input.tracks.entries()) {
+      if (spec.source === 'layout') {
+        // input_segment: the contig's 1-based place in this input; input_position: each bin's
+        // index in the contig's own single-pass input (padding keeps 0 and is masked).
+        const at = t * inputBins + firstInside;
+        if (spec.name === LAYOUT_TRACKS[0]) values.fill(k + 1, at, at + insideBins);
+        else {
+          const offset = seg.singlePassStartBin === undefined ? firstInside : seg.singlePassStartBin + firstChromBin;
+          for (let i = 0; i < insideBins; i++) values[at + i] = offset + i;
+        }
+        continue;
+      }
       const track = input.tracks.get(spec.name);
       const means = track
         ? await track.binMeans(chrom.name, seg.inputStart + firstInside * geometry.binBp, seg.inputStart + (firstInside + insideBins) * geometry.binBp, geometry.binBp)

@@ -50,7 +50,7 @@ export class ContigPacker {
     let closed: InputWindow | undefined;
     if (this.nextBin + bins + this.gapBins > this.inputBins) closed = this.flush();
     const at = this.nextBin;
-    const inputStart = -at * this.g.binBp;
+    const inputStart = 0 - at * this.g.binBp; // not -0 when at is 0
     const segment: Segment = {
       chrom: chrom.name,
       index: 0,
@@ -60,6 +60,7 @@ export class ContigPacker {
       inputEnd: inputStart + this.inputBins * this.g.binBp,
       firstBin: 0,
       coreBins: bins,
+      singlePassStartBin: this.g.contextBins,
     };
     this.open.push(segment);
     this.nextBin = at + bins + this.gapBins;

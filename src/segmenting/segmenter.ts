@@ -25,6 +25,11 @@ export interface Segment {
   firstBin: Bins;
   /** Core bins inside the chromosome (the last segment's may be fewer than segmentBins). */
   coreBins: Bins;
+  /**
+   * A contig packed beside others (ContigPacker): where its first bin would sit in its own
+   * single-pass input (the context, as the segmenter pads it). Layout tracks' positions.
+   */
+  singlePassStartBin?: Bins;
 }
 
 /** Where the segment's core starts within its model input, in bins. */

@@ -39,21 +39,24 @@ export class ChromosomeStitcher {
   private readonly weights: Float64Array | undefined;
   private readonly gap: Uint8Array;
   private remaining: number;
+  /** A chromosome of one segment takes its output as it is: blending one input with itself only rounds. */
+  private readonly mode: StitchMode;
 
   constructor(
     readonly chrom: Chromosome,
     readonly labels: readonly string[],
     private readonly geometry: SegmentGeometry,
-    private readonly mode: StitchMode,
+    mode: StitchMode,
     segments: number,
     withRanges = false,
     /** StitchedChromosome.tandem, passed through. */
     private readonly tandem?: TandemTracks,
   ) {
+    this.mode = segments === 1 ? 'crop' : mode;
     this.nBins = binCount(chrom.length, geometry.binBp);
     this.probs = labels.map(() => new Float32Array(this.nBins));
     this.ranges = withRanges ? [0, 1, 2].map(() => new Float32Array(this.nBins)) : undefined;
-    this.weights = mode === 'blend' ? new Float64Array(this.nBins) : undefined;
+    this.weights = this.mode === 'blend' ? new Float64Array(this.nBins) : undefined;
     this.gap = new Uint8Array(this.nBins);
     this.remaining = segments;
   }
