@@ -176,7 +176,7 @@ def with_layout(window, valid):
     return np.concatenate([window, valid[:, None].astype(np.float32), np.arange(n, dtype=np.float32)[:, None]], axis=1)
 
 
-def crops(genomes, stats, length, rng, decoy_crops=0.0, context=0, masked=False):
+def crops(genomes, stats, length, rng, decoy_crops=0.0, context=0, masked=False, short_crops=0.0):
     """An endless stream of (x, y, to_start, to_end, decoy, no_satellite, valid) crops; half of
     them hit a centromere, `decoy_crops` of them a decoy array (where the chromosome has one).
     A crop may reach up to `context` bins past either chromosome end, zero-padded (0 in
@@ -211,6 +211,14 @@ def crops(genomes, stats, length, rng, decoy_crops=0.0, context=0, masked=False)
         valid = np.zeros(length, dtype=np.float32)
         valid[before:length - after] = 1
         xs = np.pad(x[a:b], ((before, after), (0, 0)))
+        if masked and rng.random() < short_crops:
+            # A short contig as the engine packs it: 8-512 bins from the context on, the rest padding.
+            keep = int(math.exp(rng.uniform(math.log(8), math.log(length - 2 * context))))
+            lo_keep = context
+            inside = np.zeros(length, dtype=np.float32)
+            inside[lo_keep:lo_keep + keep] = 1
+            valid = valid * inside
+            xs = xs * valid[:, None]
         if masked:
             xs = with_layout(xs, valid)
         ys, tss, tes, ds, nss = (np.pad(v[a:b], (before, after)) for v in (y, ts, te, dm, ns))
@@ -463,6 +471,7 @@ def main():
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--out', default=None)
     ap.add_argument('--masked', action='store_true', help='segment-masked attention with layout channels (contigs packed exactly)')
+    ap.add_argument('--short-crops', type=float, default=0.0, help='masked: share of crops cut to a short contig (8-512 bins)')
     ap.add_argument('--init', default=None, help='start from these weights (model.pt; a model over the eight seed features may '
                     'seed one over all features); with --steps 0, only re-validate and export')
     args = ap.parse_args()
@@ -495,7 +504,7 @@ def main():
     warm = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps))))))
-    stream = crops(train, stats, args.segment + 2 * args.context, rng, args.decoy_crops, args.context, args.masked)
+    stream = crops(train, stats, args.segment + 2 * args.context, rng, args.decoy_crops, args.context, args.masked, args.short_crops)
     started = time.time()
     for step in range(1, args.steps + 1):
         model.train()
