@@ -374,8 +374,10 @@ def export(model, stats, args, best, val_scores, out_dir):
     channels = len(FEATURES) + (len(LAYOUT) if masked else 0)
     dummy = torch.zeros(1, channels, 64)
     if masked:
-        # Probabilities only: the range head's convolutions would see across packed contigs.
-        torch.onnx.export(ProbabilitiesOnly(model), dummy, onnx_path, input_names=['tracks'], output_names=['probs'],
+        # Probabilities only: the range head's convolutions would see across packed contigs. The
+        # wrapper is put in eval mode first: export restores a module's mode afterwards, and a
+        # fresh wrapper's (training) would switch the model's dropout back on for the test block.
+        torch.onnx.export(ProbabilitiesOnly(model).eval(), dummy, onnx_path, input_names=['tracks'], output_names=['probs'],
                           opset_version=17, dynamic_axes={'tracks': {0: 'batch', 2: 'bins'}, 'probs': {0: 'batch', 2: 'bins'}})
     else:
         torch.onnx.export(model, dummy, onnx_path, input_names=['tracks'], output_names=['probs', 'ranges'],
@@ -405,7 +407,7 @@ def export(model, stats, args, best, val_scores, out_dir):
         'name': 'centromere', 'version': args.version,
         'description': ('Centromere (CentO satellite array) caller after seed 000: transformer encoder over per-bin '
                         + ('k-mer repeat features' if FEATURES == SEED_FEATURES else
-                           'k-mer repeat, tandem-period, genome-wide repeat-family and position features') +
+                           'k-mer repeat, tandem-period, genome-wide repeat-family and position features')
                         + (', segment-masked attention over the layout tracks (contigs packed side by side exactly), position head '
                            '(the range head trained alongside is not exported). ' if masked else
                            ', position head + multi-scale Conv1D range head refining boundaries. ') +
@@ -519,6 +521,9 @@ def main():
         if step % 50 == 0:
             print(f'step {step} loss {loss.item():.4f} ({time.time() - started:.0f} s)', file=sys.stderr, flush=True)
     model.eval()
+    # The weights first: a failure in validation or export must not cost the training run.
+    os.makedirs(args.out or os.path.join(ROOT, args.version), exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(args.out or os.path.join(ROOT, args.version), 'model.pt'))
     # Threshold, merge gap and whether to refine the ends with the range head: whichever
     # validates best; ties go to the earliest grid point (lower threshold, smaller gap, no
     # refinement). A larger gap bridges CRR insertions but also pulls in flanking TE clusters.
