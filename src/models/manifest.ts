@@ -87,8 +87,9 @@ export interface Postprocess {
   fallback_threshold?: number;
   /**
    * Move each region's ends to the array of its tandem period: the runs of bins with
-   * tandem_period_share ≥ `min_share` and a tandem_period within max(2 bp, `period_tolerance`
-   * × the region's median period), merged across gaps ≤ `merge_gap_bp`, that overlap it
+   * tandem_period_share ≥ `min_share` and a tandem_period of the region's median period's
+   * family (one 1–4 × the other within max(2 bp, `period_tolerance` × the smaller):
+   * src/regions/periodFamily.ts), merged across gaps ≤ `merge_gap_bp`, that overlap it
    * (src/regions/refineWithPeriod.ts). Needs both tandem tracks among the model's inputs.
    * Optional `edge_share` (< min_share) and `edge_trim_bp`: the ends may reach further out
    * through bins with share ≥ edge_share, less edge_trim_bp at each end (aged array edges).
@@ -96,8 +97,9 @@ export interface Postprocess {
   refine_with_period?: { min_share: number; period_tolerance: number; merge_gap_bp: Bp; edge_share?: number; edge_trim_bp?: Bp };
   /**
    * Choose each chromosome's one call genome-wide: where most chromosomes' top calls share a
-   * tandem period, a chromosome whose top call has another (5S, 45S, a subtelomeric
-   * satellite) takes its heaviest call of the shared period (src/regions/sharedPeriodChoice.ts).
+   * tandem-period unit (HORs count as their monomer), a chromosome whose top call is of another
+   * family (5S, 45S, a subtelomeric satellite) takes its heaviest call of the shared unit, at
+   * the threshold or else at the fallback threshold (src/regions/sharedPeriodChoice.ts).
    * Needs refine_with_period and top_n 1.
    */
   choose_by_shared_period?: boolean;

@@ -93,10 +93,15 @@ export function candidateRegions(s: StitchedChromosome, labelIndex: number, para
   return regions;
 }
 
+/** Regions by probability mass, largest first; ties to the earlier start. */
+export function heavierFirst(a: Region, b: Region): number {
+  return b.massBins - a.massBins || a.start - b.start;
+}
+
 /** The topN regions with the largest probability mass (all when topN is 0), sorted by start. */
 function topRegions(regions: Region[], topN: number): Region[] {
   if (topN <= 0 || regions.length <= topN) return regions;
-  return [...regions].sort((a, b) => b.massBins - a.massBins || a.start - b.start).slice(0, topN).sort((a, b) => a.start - b.start);
+  return [...regions].sort(heavierFirst).slice(0, topN).sort((a, b) => a.start - b.start);
 }
 
 /** The region's ends moved by the edge refinements its params ask for (range head, then period). */

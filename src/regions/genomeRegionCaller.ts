@@ -15,8 +15,8 @@ interface HeldChromosome {
  * chromosome (callRegions) come back from `add` at once, ready to write; when any label
  * chooses its calls genome-wide (RegionParams.chooseBySharedPeriod), every chromosome's
  * regions are held (a few candidates each, at the threshold and at the fallback threshold,
- * edges already refined) and come back from `finish`,
- * so that the BED stays in chromosome order.
+ * edges already refined) and come back from `finish`, so that the BED stays in chromosome
+ * order.
  */
 export class GenomeRegionCaller {
   private readonly held: HeldChromosome[] = [];

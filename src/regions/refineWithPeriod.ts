@@ -33,11 +33,12 @@ export interface TandemTracks {
  * tandem period decides *how far* it reaches. P is the median tandem_period over the region's
  * bins with share ≥ minShare; array bins are those with share ≥ minShare and a period of P's
  * family (P, or a monomer or HOR of it: periodFamily.sameFamily); their runs, merged across
- * gaps of at most mergeGapBp, that overlap the region give its new ends. A probability threshold alone stops short of
- * aged, diverged array edges and runs on into young TE-rich flanks (no period there), and a
- * neighbouring array of another unit (5S, 45S, subtelomeric) has another period. With
- * edgeShare, the ends may reach further out through aged edges (see PeriodRefinement). A region
- * with no period evidence keeps its ends; its score stays the model's.
+ * gaps of at most mergeGapBp, that overlap the region give its new ends. A probability
+ * threshold alone stops short of aged, diverged array edges and runs on into young TE-rich
+ * flanks (no period there), and a neighbouring array of another unit (5S, 45S, subtelomeric)
+ * has another period. With edgeShare, the ends may reach further out through aged edges (see
+ * PeriodRefinement). A region with no period evidence keeps its ends; its score stays the
+ * model's.
  */
 export function refineWithPeriod(r: Region, tandem: TandemTracks, binBp: Bp, length: Bp, refinement: PeriodRefinement): Region {
   const p = regionPeriod(r, tandem, binBp, refinement.minShare);

@@ -1,4 +1,4 @@
-import type { Region } from './callRegions.js';
+import { heavierFirst, type Region } from './callRegions.js';
 import { commonUnit, isMultipleOf } from './periodFamily.js';
 
 /** A candidate call on one chromosome with its tandem period (bp; undefined: no period evidence). */
@@ -16,9 +16,10 @@ export interface ChromosomeCandidates {
   faint: readonly PeriodCandidate[];
 }
 
+/** The candidate ranked first by top-N selection (callRegions.heavierFirst). */
 function byMass(candidates: readonly PeriodCandidate[]): PeriodCandidate | undefined {
   let best: PeriodCandidate | undefined;
-  for (const c of candidates) if (!best || c.region.massBins > best.region.massBins || (c.region.massBins === best.region.massBins && c.region.start < best.region.start)) best = c;
+  for (const c of candidates) if (!best || heavierFirst(c.region, best.region) < 0) best = c;
   return best;
 }
 
