@@ -4,6 +4,9 @@ import type { Region } from '../src/regions/callRegions.js';
 import { chooseBySharedPeriod, type ChromosomeCandidates, type PeriodCandidate } from '../src/regions/sharedPeriodChoice.js';
 import { GenomeRegionCaller } from '../src/regions/genomeRegionCaller.js';
 import { commonUnit, isMultipleOf, sameFamily } from '../src/regions/periodFamily.js';
+import { ModelRepository } from '../src/models/repository.js';
+import { regionParams } from '../src/pipeline/runPrediction.js';
+import { MODELS } from './helpers.js';
 import type { StitchedChromosome } from '../src/stitching/chromosomeStitcher.js';
 
 function candidate(chrom: string, start: number, massBins: number, periodBp: number | undefined): PeriodCandidate {
@@ -108,4 +111,12 @@ test('chooseBySharedPeriod: chromosome-specific HORs vote for their monomer', ()
     { called: [candidate('chr3', 0, 30, 500), candidate('chr3', 800, 2, 301)], faint: [] },
   ];
   assert.deepEqual(picked(chooseBySharedPeriod(genome, 0.02)), ['chr1:0', 'chr2:0', 'chr3:800']);
+});
+
+test('regionParams: the genome-wide choice applies only while one call per chromosome is asked for', async () => {
+  const model = await new ModelRepository(MODELS).load('centromere@7');
+  assert.equal(regionParams(model, 'centromere').chooseBySharedPeriod, true);
+  assert.equal(regionParams(model, 'centromere', { topN: 0 }).chooseBySharedPeriod, false);
+  assert.equal(regionParams(model, 'centromere', { topN: 3 }).chooseBySharedPeriod, false);
+  assert.equal(regionParams(await new ModelRepository(MODELS).load('centromere@6'), 'centromere').chooseBySharedPeriod, false);
 });

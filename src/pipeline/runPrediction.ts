@@ -79,11 +79,12 @@ function minus(values: Float32Array, baseline: Float32Array | undefined, chrom: 
 /** Region calling for one label: the manifest's postprocess with the caller's overrides. */
 export function regionParams(model: LoadedModel, label: string, overrides: Partial<RegionParams> = {}): RegionParams {
   const p = model.manifest.postprocess;
+  const topN = overrides.topN ?? p.top_n;
   return {
     threshold: overrides.threshold ?? labelThreshold(p, label),
     minRegionBp: overrides.minRegionBp ?? p.min_region_bp,
     mergeGapBp: overrides.mergeGapBp ?? p.merge_gap_bp,
-    topN: overrides.topN ?? p.top_n,
+    topN,
     refineWithRanges: overrides.refineWithRanges ?? p.refine_with_ranges ?? false,
     fallbackThreshold: p.fallback_threshold,
     refineWithPeriod: p.refine_with_period
@@ -95,7 +96,8 @@ export function regionParams(model: LoadedModel, label: string, overrides: Parti
           edgeTrimBp: p.refine_with_period.edge_trim_bp,
         }
       : undefined,
-    chooseBySharedPeriod: p.choose_by_shared_period ?? false,
+    // One call per chromosome only: `--top-n 0` (every region) must not be cut to one.
+    chooseBySharedPeriod: (p.choose_by_shared_period ?? false) && topN === 1,
   };
 }
 
