@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KmerWorkspace, kmerCounts } from '../src/features/kmerCounts.js';
-import { FEATURE_KS, FEATURE_NAMES, binnedKmerFeature } from '../src/features/kmerFeatures.js';
+import { FEATURE_KS, FEATURE_NAMES, binnedKmerFeature, chromosomeFeatures } from '../src/features/kmerFeatures.js';
 import { InputError } from '../src/errors.js';
-import { FeatureComputer } from '../src/features/featureComputer.js';
+import { FeatureComputer, featureTasks } from '../src/features/featureComputer.js';
 import { ALL_FEATURE_NAMES } from '../src/features/featureSet.js';
 import { endDistanceMb } from '../src/features/positionFeatures.js';
 import { familySharedFraction } from '../src/features/repeatFamily.js';
-import { tandemFeatures } from '../src/features/tandemPeriod.js';
+import { TANDEM_FEATURE_NAMES, tandemFeatures } from '../src/features/tandemPeriod.js';
+import { POSITION_FEATURE_NAMES } from '../src/features/positionFeatures.js';
 import { runCli, sh, tempDir } from './helpers.js';
 import { mutate, randomBases, repeatRichChromosome, revcomp, rng } from './repeatFixtures.js';
 
@@ -195,5 +196,51 @@ test('FeatureComputer starts the largest chromosome first but yields in FASTA or
     assert.deepEqual(runs[0]!.map((c) => c.name), Object.keys(lengths));
     assert.deepEqual(runs[1], runs[0]);
     assert.deepEqual(runs[2], runs[0]);
+  }
+});
+
+test('short scaffolds share worker tasks: each gets the features of a scan of it alone, in FASTA order, and a bad base fails its own scaffold only', async () => {
+  // Tasks: a chromosome of at least 256 kb alone, shorter ones together up to 256 kb, largest first.
+  assert.deepEqual(featureTasks([300_000, 1_000, 200_000, 100_000, 256_000, 2_000].map((length, i) => ({ name: `c${i}`, length }))), [[0], [4], [2, 3], [5, 1]]);
+  const rand = rng(77);
+  const seqs: [string, string][] = [['chrBig', repeatRichChromosome(90, 260_000)]];
+  for (let i = 0; i < 150; i++) {
+    const length = Math.round(Math.exp(Math.log(100) + rand() * Math.log(30)));
+    seqs.push([`scaffold_${i}`, i % 10 === 3 ? repeatRichChromosome(100 + i, length) : randomBases(length, rand)]);
+  }
+  const bad = 70;
+  const write = (path: string, withBadBase: boolean) => {
+    writeFileSync(path, seqs.map(([name, s], i) => `>${name}\n${(withBadBase && i === bad ? `X${s.slice(1)}` : s).match(/.{1,60}/g)!.join('\n')}\n`).join(''));
+    sh('samtools', ['faidx', path]);
+  };
+  const chromosomes = seqs.map(([name, s]) => ({ name, length: s.length }));
+  const names = [...FEATURE_NAMES, ...TANDEM_FEATURE_NAMES, ...POSITION_FEATURE_NAMES];
+  const fasta = join(tmp.dir, 'scaffolds.fa');
+  write(fasta, false);
+  const computer = new FeatureComputer(2);
+  try {
+    let i = 0;
+    for await (const c of computer.chromosomes({ fasta }, chromosomes, 1000, names)) {
+      const [name, s] = seqs[i++]!;
+      assert.equal(c.chrom.name, name);
+      const bases = Buffer.from(s, 'latin1');
+      const tandem = tandemFeatures(bases, 1000);
+      const alone = [...chromosomeFeatures(bases, 1000), tandem.nearFraction, tandem.period, tandem.periodShare, endDistanceMb(s.length, 1000)];
+      names.forEach((n, j) => assert.deepEqual([...c.features.get(n)!], [...alone[j]!], `${name} ${n}`));
+    }
+    assert.equal(i, seqs.length);
+    // The bad base: the scaffolds before it arrive, then its typed error; its task's others are not lost to it.
+    const badFasta = join(tmp.dir, 'scaffolds-bad.fa');
+    write(badFasta, true);
+    const got: string[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const c of computer.chromosomes({ fasta: badFasta }, chromosomes, 1000, names)) got.push(c.chrom.name);
+      },
+      (err: unknown) => err instanceof InputError && err.message.includes(`scaffold_${bad - 1}`),
+    );
+    assert.deepEqual(got, seqs.slice(0, bad).map(([name]) => name));
+  } finally {
+    await computer.close();
   }
 });

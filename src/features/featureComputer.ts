@@ -4,6 +4,7 @@ import type { SequencePaths } from '../readers/openSequenceSource.js';
 import { COMPUTED_SOURCES, sourceOfFeature, type ComputedSource } from './featureSet.js';
 import { GenomeinferError, InputError } from '../errors.js';
 import type { FeatureFailure, FeatureResult, FeatureTask } from './featureWorker.js';
+import { unpackAnswer, type PackedAnswers } from './featureAnswers.js';
 import { FAMILY_FEATURE_NAMES, familySharedFraction } from './repeatFamily.js';
 
 export interface ChromosomeFeatures {
@@ -23,7 +24,7 @@ export interface ChromosomeFeatures {
  * sequence) and the family step runs before the first is yielded.
  */
 export class FeatureComputer {
-  private readonly pool: Piscina<FeatureTask, FeatureResult | { failure: FeatureFailure }>;
+  private readonly pool: Piscina<FeatureTask, PackedAnswers>;
   /** Chromosomes done and worker milliseconds spent on them, for benchmarks and metrics. */
   readonly stats = { chromosomes: 0, ms: 0 };
 
@@ -45,15 +46,18 @@ export class FeatureComputer {
       for await (const { chrom, result } of scans) yield { chrom, binBp, features: pick(result.features, names) };
       return;
     }
-    const done: { chrom: Chromosome; result: FeatureResult }[] = [];
+    const done: ({ chrom: Chromosome; result: FeatureResult } | undefined)[] = [];
     for await (const scanned of scans) done.push(scanned);
-    const family = familySharedFraction(
-      done.map((d) => d.result.periodic!),
-      done.map((d) => Math.ceil(d.chrom.length / binBp)),
+    const family: (Float32Array | undefined)[] = familySharedFraction(
+      done.map((d) => d!.result.periodic!),
+      done.map((d) => Math.ceil(d!.chrom.length / binBp)),
     );
-    // Shifted out one by one: each chromosome's arrays then belong to the consumer alone.
-    for (let scanned = done.shift(); scanned; scanned = done.shift()) {
-      scanned.result.features[FAMILY_FEATURE_NAMES[0]] = family.shift()!;
+    // Let go of one by one (not shift(): quadratic over 20,000 scaffolds): each chromosome's
+    // arrays then belong to the consumer alone.
+    for (let i = 0; i < done.length; i++) {
+      const scanned = done[i]!;
+      scanned.result.features[FAMILY_FEATURE_NAMES[0]] = family[i]!;
+      done[i] = family[i] = undefined;
       yield { chrom: scanned.chrom, binBp, features: pick(scanned.result.features, names) };
     }
   }
@@ -63,42 +67,47 @@ export class FeatureComputer {
    * largest first: a worker's workspaces are sized by the first chromosome it gets in a call
    * and then never regrow (a regrowth holds the old and the new workspace until GC, hundreds
    * of MB), so the `workers` largest chromosomes set the memory; longest-first also balances
-   * the workers' loads. Chromosomes are started only while the consumer is waiting for one,
-   * at most `workers` at a time; results that finish early wait (a few arrays per bin).
+   * the workers' loads. Chromosomes shorter than BATCH_BP go in tasks of several (tasks()).
+   * Tasks are started only while the consumer is waiting for one of their chromosomes, at
+   * most `workers` at a time; results that finish early wait (a few arrays per bin).
    */
   private async *scan(fasta: SequencePaths, chromosomes: readonly Chromosome[], binBp: Bp, sources: ComputedSource[]) {
-    type Scanned = { chrom: Chromosome; result: FeatureResult };
-    const largestFirst = [...chromosomes.keys()].sort((a, b) => chromosomes[b]!.length - chromosomes[a]!.length || a - b);
-    const started = new Map<number, { scanned: Promise<Scanned>; settled: boolean }>();
+    const tasks = featureTasks(chromosomes);
+    /** Each chromosome's task, and its place among the task's answers. */
+    const taskOf = new Int32Array(chromosomes.length);
+    const placeOf = new Int32Array(chromosomes.length);
+    tasks.forEach((t, k) => t.forEach((i, at) => ((taskOf[i] = k), (placeOf[i] = at))));
+    type Started = { answers: Promise<PackedAnswers>; settled: boolean; left: number };
+    const started = new Map<number, Started>();
     const running = new Set<Promise<void>>();
     let submitted = 0;
     const submit = () => {
-      const index = largestFirst[submitted++]!;
-      const chrom = chromosomes[index]!;
-      const scanned = this.pool.run({ fasta, chrom: chrom.name, binBp, sources }).then((result) => {
-        if ('failure' in result) throw typedError(result.failure);
-        this.stats.chromosomes++;
-        this.stats.ms += result.ms;
-        return { chrom, result };
-      });
-      const entry = { scanned, settled: false };
+      const k = submitted++;
+      const indices = tasks[k]!;
+      const answers = this.pool.run({ fasta, chroms: indices.map((i) => chromosomes[i]!.name), binBp, sources });
+      const entry: Started = { answers, settled: false, left: indices.length };
       // Failures are observed in order below, when their chromosome's turn comes.
-      const settling: Promise<void> = scanned.then(noop, noop).then(() => {
+      const settling: Promise<void> = answers.then(noop, noop).then(() => {
         entry.settled = true;
         running.delete(settling);
       });
       running.add(settling);
-      started.set(index, entry);
+      started.set(k, entry);
     };
     for (let index = 0; index < chromosomes.length; index++) {
+      const k = taskOf[index]!;
       for (;;) {
-        while (submitted < chromosomes.length && running.size < this.workers) submit();
-        if (started.get(index)?.settled) break;
+        while (submitted < tasks.length && running.size < this.workers) submit();
+        if (started.get(k)?.settled) break;
         await Promise.race(running);
       }
-      const { scanned } = started.get(index)!;
-      started.delete(index);
-      yield await scanned;
+      const entry = started.get(k)!;
+      if (--entry.left === 0) started.delete(k);
+      const answer = unpackAnswer(await entry.answers, placeOf[index]!);
+      if ('failure' in answer) throw typedError(answer.failure);
+      this.stats.chromosomes++;
+      this.stats.ms += answer.ms;
+      yield { chrom: chromosomes[index]!, result: answer };
     }
   }
 
@@ -108,6 +117,36 @@ export class FeatureComputer {
 }
 
 function noop(): void {}
+
+/** Chromosomes shorter than this share worker tasks, up to about this many bases a task. */
+const BATCH_BP = 256_000;
+
+/**
+ * The worker tasks, in the order they start: chromosome indices largest first, each chromosome
+ * of at least BATCH_BP alone, shorter ones together up to BATCH_BP bases.
+ */
+export function featureTasks(chromosomes: readonly Chromosome[]): number[][] {
+  const largestFirst = [...chromosomes.keys()].sort((a, b) => chromosomes[b]!.length - chromosomes[a]!.length || a - b);
+  const tasks: number[][] = [];
+  let batch: number[] = [];
+  let batchBp = 0;
+  for (const i of largestFirst) {
+    const length = chromosomes[i]!.length;
+    if (length >= BATCH_BP) {
+      tasks.push([i]);
+      continue;
+    }
+    batch.push(i);
+    batchBp += length;
+    if (batchBp >= BATCH_BP) {
+      tasks.push(batch);
+      batch = [];
+      batchBp = 0;
+    }
+  }
+  if (batch.length) tasks.push(batch);
+  return tasks;
+}
 
 /** The worker's typed error, rebuilt on this side of the thread boundary. */
 function typedError({ kind, code, message }: FeatureFailure): GenomeinferError {

@@ -1,14 +1,17 @@
 /**
- * Piscina worker computing one chromosome's features from the FASTA: the eight k-mer
- * features, the tandem-period features (with the sampled periodic 11-mers the family feature
- * needs) and the position, as asked. Reads the chromosome itself (no 40-Mb transfer), and keeps
- * its workspaces and read buffer between tasks.
+ * Piscina worker computing the features of one chromosome, or of a batch of short ones, from
+ * the FASTA: the eight k-mer features, the tandem-period features (with the sampled periodic
+ * 11-mers the family feature needs) and the position, as asked. Reads each chromosome itself
+ * (no 40-Mb transfer), and keeps its workspaces and read buffer between tasks. Short
+ * scaffolds come in batches: one task per 500-bp scaffold cost more in messages and thread
+ * wake-ups than its features.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { openSequenceSource, type SequencePaths } from '../readers/openSequenceSource.js';
 import type { SequenceSource } from '../readers/sequenceSource.js';
 import { GenomeinferError, type ErrorKind } from '../errors.js';
 import type { ComputedSource } from './featureSet.js';
+import { packAnswers, packedBuffers, type FeatureAnswer } from './featureAnswers.js';
 import { KmerWorkspace } from './kmerCounts.js';
 import { FEATURE_NAMES, chromosomeFeatures } from './kmerFeatures.js';
 import { POSITION_FEATURE_NAMES, endDistanceMb } from './positionFeatures.js';
@@ -33,7 +36,8 @@ export interface FeatureResult {
 
 export interface FeatureTask {
   fasta: SequencePaths;
-  chrom: string;
+  /** The chromosomes of this task, each answered on its own (FeatureAnswer). */
+  chroms: string[];
   binBp: number;
   /** Which groups to compute (`family` means the tandem scan here; the genome-wide step is the caller's). */
   sources: ComputedSource[];
@@ -66,19 +70,31 @@ async function open(paths: SequencePaths): Promise<SequenceSource> {
 }
 
 export default async function computeFeatures(task: FeatureTask) {
-  try {
-    return await compute(task);
-  } catch (err) {
-    if (err instanceof GenomeinferError) return { failure: { kind: err.kind, code: err.code, message: err.message } satisfies FeatureFailure };
-    throw err;
+  const answers: FeatureAnswer[] = [];
+  for (const chrom of task.chroms) {
+    try {
+      answers.push(await compute(task, chrom));
+    } catch (err) {
+      if (!(err instanceof GenomeinferError)) throw err;
+      answers.push({ failure: { kind: err.kind, code: err.code, message: err.message } });
+    }
   }
+  const packed = packAnswers(answers);
+  return move({
+    get [transferableSymbol]() {
+      return packedBuffers(packed);
+    },
+    get [valueSymbol]() {
+      return packed;
+    },
+  } as never);
 }
 
-async function compute(task: FeatureTask) {
+async function compute(task: FeatureTask, name: string): Promise<FeatureResult> {
   const started = performance.now();
   const fasta = await open(task.fasta);
-  const chrom = fasta.chromosome(task.chrom);
-  if (!chrom) throw new Error(`${task.fasta.fasta} has no sequence ${task.chrom}`);
+  const chrom = fasta.chromosome(name);
+  if (!chrom) throw new Error(`${task.fasta.fasta} has no sequence ${name}`);
   const bases = await fasta.read(chrom.name, 0, chrom.length, basesBuffer(chrom.length));
   const features: Record<string, Float32Array> = {};
   let periodic: PeriodicKmers | undefined;
@@ -92,14 +108,5 @@ async function compute(task: FeatureTask) {
     periodic = t.periodic;
   }
   if (task.sources.includes('position')) features[POSITION_FEATURE_NAMES[0]] = endDistanceMb(chrom.length, task.binBp);
-  const result: FeatureResult = { features, periodic, ms: performance.now() - started };
-  const buffers = [...Object.values(features), ...(periodic ? [periodic.bins, periodic.codes] : [])].map((a) => a.buffer);
-  return move({
-    get [transferableSymbol]() {
-      return buffers;
-    },
-    get [valueSymbol]() {
-      return result;
-    },
-  } as never);
+  return { features, periodic, ms: performance.now() - started };
 }

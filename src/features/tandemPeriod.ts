@@ -77,10 +77,18 @@ export function isSampledCode(code: number): boolean {
   return Math.imul(code, 0x9e3779b1) >>> 29 === 0;
 }
 
-/** Per-worker tables, reused across chromosomes (the 4-MB last-seen table above all). */
+/**
+ * Per-worker tables, reused across chromosomes (the 4-MB last-seen table above all). Neither
+ * is cleared per chromosome: clearing the 4-MB table cost more than scanning a short scaffold
+ * (20,000 scaffolds: 80 GB of memset). Instead each scan stores positions from its own
+ * `origin` on, past every position an earlier scan stored, so older entries read as unseen;
+ * and each scan leaves the histogram at zero.
+ */
 export class TandemWorkspace {
-  readonly last = new Int32Array(1 << (2 * TANDEM_K));
+  readonly last = new Int32Array(1 << (2 * TANDEM_K)).fill(-1);
   readonly histogram = new Int32Array(MAX_PERIOD_BP + 1);
+  /** Where the next scan's positions start in `last`. */
+  private nextOrigin = 0;
   ringD = new Uint16Array(0);
   ringCode = new Uint32Array(0);
 
@@ -92,6 +100,17 @@ export class TandemWorkspace {
       this.ringCode = new Uint32Array(size);
     }
     return this.ringD.length - 1;
+  }
+
+  /** The origin of a scan of n k-mer starts: after every earlier scan's, the table cleared when int32 would overflow. */
+  origin(n: number): number {
+    if (this.nextOrigin + n >= 0x7fffffff) {
+      this.last.fill(-1);
+      this.nextOrigin = 0;
+    }
+    const origin = this.nextOrigin;
+    this.nextOrigin += n;
+    return origin;
   }
 }
 
@@ -136,8 +155,7 @@ export function tandemFeatures(bases: Uint8Array, binBp: Bp, ws = new TandemWork
   const sampledCodes = new GrowableUint32();
   const starts = Math.max(0, n - TANDEM_K + 1);
   const { last, histogram } = ws;
-  last.fill(-1);
-  histogram.fill(0);
+  const origin = ws.origin(starts);
   const mask = ws.ring(binBp + 2 * WINDOW_FLANK_BP + 1);
   const ringD = ws.ringD;
   const ringCode = ws.ringCode;
@@ -172,8 +190,9 @@ export function tandemFeatures(bases: Uint8Array, binBp: Bp, ws = new TandemWork
       let d = INVALID;
       if (run >= TANDEM_K) {
         const code = f < r ? f : r;
-        const prev = last[code]!;
-        last[code] = added;
+        // Entries below `origin` are an earlier scan's (see TandemWorkspace).
+        const prev = last[code]! - origin;
+        last[code] = origin + added;
         d = prev >= 0 && added - prev <= MAX_PERIOD_BP ? added - prev : 0;
         ringCode[added & mask] = run >= FAMILY_K ? (ff < fr ? ff : fr) : NO_CODE;
         valid++;
@@ -242,6 +261,11 @@ export function tandemFeatures(bases: Uint8Array, binBp: Bp, ws = new TandemWork
       sampledBins.push(b);
       sampledCodes.push(code);
     }
+  }
+  // The window's last distances leave the histogram, which the next scan starts from.
+  for (; removed < added; removed++) {
+    const d = ringD[removed & mask]!;
+    if (d !== INVALID && d > 0) histogram[d]!--;
   }
   return { nearFraction, period, periodShare, periodic: { bins: sampledBins.toArray(), codes: sampledCodes.toArray() } };
 }
