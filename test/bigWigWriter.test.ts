@@ -8,6 +8,7 @@ import { writeExampleGenome, EXAMPLE_CHROMOSOMES } from '../src/examples/example
 import { formatProbability } from '../src/writers/bedGraph.js';
 import { BigWigWriter, type BigWigOptions } from '../src/writers/bigWigWriter.js';
 import { dataSections } from '../src/writers/bigWigSections.js';
+import { zoomReductions } from '../src/writers/bigWigZoom.js';
 import { mulberry32 } from '../src/simulate/random.js';
 import { zlibStored } from '../src/writers/zlibStored.js';
 import { inflateSync } from 'node:zlib';
@@ -289,8 +290,14 @@ test('pyBigWig and @gmod/bbi read every bin back exactly; zoom summaries match t
   assert.deepEqual(new Set(chrA), new Set([1, 3]), 'chrA is written with both section types');
   const path = join(tmp.dir, 'track.bw');
   const w = await writeTrack(path, GENOME, values);
-  // Longest chromosome 450,037 bp: 16×, 64×… the bin until one record covers it.
-  assert.deepEqual(w.zoomLevels, [1_600, 6_400, 25_600, 102_400, 409_600, 1_638_400]);
+  // 16×, 64×… the bin while each level at least halves the records of the one below: 372,
+  // 95, 25 and 9 records (chrA 282, 71, 18, 5; chr10 78, 20, 5, 2; chrM 11, 3, 1, 1; chrB 1);
+  // 409,600 would leave 5 (chrA 2), more than half of 9.
+  assert.deepEqual(w.zoomLevels, [1_600, 6_400, 25_600, 102_400]);
+  // A single chromosome: until one record covers it (450,037 bp: 2 records at 409,600).
+  assert.deepEqual(zoomReductions(BIN, [450_037]), [1_600, 6_400, 25_600, 102_400, 409_600, 1_638_400]);
+  // Two chromosomes and 20,000 short scaffolds: 20,000+ records at every level, so one level.
+  assert.deepEqual(zoomReductions(BIN, [3_000_000, 2_000_000, ...Array.from({ length: 20_000 }, (_, i) => 100 + (i % 1900))]), [1_600]);
   // Windows aligned to zoom records (pyBigWig uses the level ≤ half the window), plus one
   // too narrow for any zoom level, which pyBigWig answers from the data.
   const windows: Omit<StatsQuery, 'type'>[] = [

@@ -140,6 +140,7 @@ export async function runPrediction(
       files.push({ path: w.path, commit: () => w.close(), abort: () => w.abort() });
     }
 
+    const graphText = graphs.map(() => '');
     const caller = new GenomeRegionCaller(params);
     let regions = 0;
     let chromosomes = 0;
@@ -148,16 +149,16 @@ export async function runPrediction(
       const stitched = input.toOutput(predicted);
       const called = caller.add(stitched);
       if (called.length) await bed.write(called.map(formatBedLine).join(''));
+      // Lines gathered across chromosomes: a short scaffold's one or two lines per label,
+      // each awaited, cost more than formatting them.
       for (const [l, g] of graphs.entries()) {
-        let chunk = '';
         for (const line of bedGraphLines(stitched, l)) {
-          chunk += line;
-          if (chunk.length > 1 << 16) {
-            await g.write(chunk);
-            chunk = '';
+          graphText[l] += line;
+          if (graphText[l]!.length > 1 << 16) {
+            await g.write(graphText[l]!);
+            graphText[l] = '';
           }
         }
-        if (chunk) await g.write(chunk);
       }
       for (const [l, w] of bigWigs.entries()) await w.addChromosome(stitched.chrom.name, stitched.probs[l]!);
       for (const [l, w] of deltas.entries()) await w.addChromosome(stitched.chrom.name, minus(stitched.probs[l]!, outputs.deltaBigWig!.baseline.get(stitched.chrom.name)?.[l], stitched.chrom.name));
@@ -165,6 +166,7 @@ export async function runPrediction(
       chromosomes++;
       bases += stitched.chrom.length;
     }
+    for (const [l, g] of graphs.entries()) if (graphText[l]) await g.write(graphText[l]!);
     const held = caller.finish();
     if (held.length) await bed.write(held.map(formatBedLine).join(''));
     regions += held.length;

@@ -32,6 +32,10 @@ export function indexPaths(paths: FastaPaths): { fai: string; gzi: string } {
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
+/** Bytes a plain FASTA is read ahead by for short reads (smallRead). */
+const READ_AHEAD_BYTES = 256 * 1024;
+/** A short read at most this far past the last one's end counts as following it (a header between two records). */
+const SMALL_READ_GAP_BYTES = 4096;
 
 /**
  * An indexed FASTA (plain `.fa` + `.fai`, or bgzip `.fa.gz` + `.fai` + `.gzi`) read
@@ -49,6 +53,10 @@ export class IndexedFastaSource {
   private readonly entries: Map<string, FaiEntry>;
   private readonly faiPath: string;
   private readonly gziPath: string | undefined;
+  /** The last read-ahead block of a plain FASTA (smallRead): its file offset and bytes. */
+  private ahead: { position: number; bytes: Uint8Array } | undefined;
+  /** Where the last short read ended (file offset). */
+  private lastEnd: number | undefined;
 
   private constructor(path: string, compressed: boolean, lib: IndexedFasta, files: OpenLocalFile[], fai: ParsedFai, faiPath: string, gziPath: string | undefined) {
     this.path = path;
@@ -159,10 +167,11 @@ export class IndexedFastaSource {
     // (the engine's segment buffers do) and the line ends are squeezed out in place: no
     // second buffer and no per-line views to garbage-collect.
     const room = out.buffer.byteLength - out.byteOffset - outOffset;
-    const inPlace = !this.compressed && room >= rawLength;
+    const small = !this.compressed && rawLength <= READ_AHEAD_BYTES / 4 ? await this.smallRead(rawLength, from) : undefined;
+    const inPlace = !this.compressed && !small && room >= rawLength;
     const raw = this.compressed
       ? await this.readRaw(rawLength, from, `${chrom}:${start}-${end}`)
-      : await this.files[0]!.readInto(inPlace ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset + outOffset, rawLength) : new Uint8Array(rawLength), from);
+      : small ?? await this.files[0]!.readInto(inPlace ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset + outOffset, rawLength) : new Uint8Array(rawLength), from);
     if (raw.length !== rawLength) {
       throw new InputError(
         'fasta_truncated',
@@ -191,6 +200,27 @@ export class IndexedFastaSource {
       pos += run;
     }
     return out;
+  }
+
+  /**
+   * `length` bytes at `position` of a plain FASTA from a read-ahead block, or undefined (the
+   * caller reads them itself). Short sequences are read one after another in file order
+   * (20,000 scaffolds, by the pipeline and by each feature worker), and a read call each cost
+   * more than their bases; a block serves the next few hundred. Only a read that follows the
+   * last one (within a header's length) starts a block, so scattered short reads do not read
+   * 256 kB each. Each block is a new array, so a read still using the last one keeps it.
+   */
+  private async smallRead(length: number, position: number): Promise<Uint8Array | undefined> {
+    const covers = (a: { position: number; bytes: Uint8Array } | undefined) =>
+      a !== undefined && position >= a.position && position + length <= a.position + a.bytes.length;
+    const follows = this.lastEnd !== undefined && position >= this.lastEnd && position - this.lastEnd <= SMALL_READ_GAP_BYTES;
+    this.lastEnd = position + length;
+    if (!covers(this.ahead)) {
+      if (!follows) return undefined;
+      this.ahead = { position, bytes: await this.files[0]!.readInto(new Uint8Array(READ_AHEAD_BYTES), position) };
+    }
+    const a = this.ahead;
+    return a && covers(a) ? a.bytes.subarray(position - a.position, position - a.position + length) : undefined;
   }
 
   /** Uncompressed bytes; a bgzip file that fails to decompress is named, with what to do. */

@@ -34,6 +34,9 @@ function deflateOptions(bytes: number, zoom: boolean): ZlibOptions | undefined {
   return { windowBits, memLevel: Math.max(1, windowBits - 7), chunkSize: Math.max(64, bytes + 64), ...(level === undefined ? {} : { level }) };
 }
 
+/** Gathered blocks are written once they reach this many bytes. */
+const FLUSH_BYTES = 64 * 1024;
+
 /** Blocks this small are written as stored zlib blocks (zlibStored), not deflated. */
 const STORED_MAX_BYTES = 256;
 
@@ -117,6 +120,9 @@ export class BigWigWriter {
   /** Largest uncompressed block, which readers size their inflate buffer by. */
   private maxBlockBytes = 0;
   private summary = { bases: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0 };
+  /** Blocks placed but not yet written (appendLater). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   private constructor(
     private readonly file: AtomicFile,
@@ -127,7 +133,7 @@ export class BigWigWriter {
     this.byName = new Map(chromosomes.map((c) => [c.name, c]));
     this.itemsPerSlot = options.itemsPerSlot ?? ITEMS_PER_SLOT;
     this.blockSize = options.blockSize ?? R_TREE_BLOCK_SIZE;
-    this.reductions = zoomReductions(binBp, chromosomes.reduce((m, c) => Math.max(m, c.length), 0));
+    this.reductions = zoomReductions(binBp, chromosomes.map((c) => c.length));
     this.zoomBlocks = this.reductions.map(() => []);
     this.zoomRecordCounts = this.reductions.map(() => 0);
     this.heldZoom = this.reductions.map(() => ({ bytes: Buffer.alloc(0), used: 0, chromIds: [], offsets: [], counts: [] }));
@@ -202,8 +208,10 @@ export class BigWigWriter {
     this.addToSummary(chrom, values, firstBin);
     this.added.add(chrom.name);
 
+    // Everything of one chromosome is gathered in memory and written with one await: a
+    // short scaffold's few blocks, each awaited, cost more than computing them.
     for (const s of dataSections(chrom.id, chrom.length, this.binBp, values, this.itemsPerSlot, firstBin)) {
-      this.dataBlocks.push(await this.appendBlock(chrom.id, s.start, s.end, s.bytes));
+      this.dataBlocks.push(this.appendBlock(chrom.id, s.start, s.end, s.bytes));
     }
     let zoom: ZoomRecords | undefined;
     for (const [level, reduction] of this.reductions.entries()) {
@@ -212,16 +220,17 @@ export class BigWigWriter {
       const into = this.zoomScratch[level % 2];
       zoom = zoom ? zoomFromZoom(zoom, reduction / this.reductions[level - 1]!, into) : zoomFromBins(values, this.binBp, chrom.length, reduction, firstBin, into);
       this.zoomScratch[level % 2] = zoom.data;
-      await this.addZoomRecords(level, chrom.id, zoom);
+      this.addZoomRecords(level, chrom.id, zoom);
       this.zoomRecordCounts[level]! += zoom.count;
     }
+    await this.flushPending();
   }
 
   /**
    * A chromosome's records at one level: its own blocks when it fills at least one, else held
    * for the shared blocks written on close (HeldZoom).
    */
-  private async addZoomRecords(level: number, chromId: number, zoom: ZoomRecords): Promise<void> {
+  private addZoomRecords(level: number, chromId: number, zoom: ZoomRecords): void {
     if (zoom.count < this.itemsPerSlot) {
       const held = this.heldZoom[level]!;
       const need = held.used + zoom.count * ZOOM_RECORD_BYTES;
@@ -240,21 +249,21 @@ export class BigWigWriter {
       const to = Math.min(from + this.itemsPerSlot, zoom.count);
       const end = writeZoomRecords(this.zoomBlock, 0, chromId, zoom, from, to);
       const start = zoomField(zoom, from, START);
-      this.zoomBlocks[level]!.push(await this.appendBlock(chromId, start, zoomField(zoom, to - 1, END), this.zoomBlock.subarray(0, end), true));
+      this.zoomBlocks[level]!.push(this.appendBlock(chromId, start, zoomField(zoom, to - 1, END), this.zoomBlock.subarray(0, end), true));
     }
   }
 
   /** The held records of one level, by chromosome id, in blocks of itemsPerSlot records. */
-  private async writeHeldZoom(level: number): Promise<void> {
+  private writeHeldZoom(level: number): void {
     const held = this.heldZoom[level]!;
     const order = held.chromIds.map((_, i) => i).sort((a, b) => held.chromIds[a]! - held.chromIds[b]!);
     const slot = this.itemsPerSlot * ZOOM_RECORD_BYTES;
     let used = 0;
     let first = { chromId: 0, start: 0 };
-    const flush = async () => {
+    const flush = () => {
       const lastAt = used - ZOOM_RECORD_BYTES;
       const last = { chromId: this.zoomBlock.readUInt32LE(lastAt), end: this.zoomBlock.readUInt32LE(lastAt + 8) };
-      const entry = await this.appendBlock(first.chromId, first.start, last.end, this.zoomBlock.subarray(0, used), true);
+      const entry = this.appendBlock(first.chromId, first.start, last.end, this.zoomBlock.subarray(0, used), true);
       this.zoomBlocks[level]!.push(last.chromId === first.chromId ? entry : { ...entry, endChromId: last.chromId });
       used = 0;
     };
@@ -267,17 +276,20 @@ export class BigWigWriter {
         held.bytes.copy(this.zoomBlock, used, at, at + n);
         used += n;
         at += n;
-        if (used === slot) await flush();
+        if (used === slot) flush();
       }
     }
-    if (used > 0) await flush();
+    if (used > 0) flush();
     this.heldZoom[level] = { bytes: Buffer.alloc(0), used: 0, chromIds: [], offsets: [], counts: [] };
   }
 
   /** Writes the indexes, patches the head, and renames the file into place. */
   async close(): Promise<void> {
     try {
-      for (let level = 0; level < this.reductions.length; level++) await this.writeHeldZoom(level);
+      for (let level = 0; level < this.reductions.length; level++) {
+        this.writeHeldZoom(level);
+        await this.flushPending();
+      }
       const fullIndexOffset = this.position;
       await this.append(rTreeBytes(sortBlocks(this.dataBlocks), fullIndexOffset, 1, this.blockSize));
       const zooms: { dataOffset: number; indexOffset: number }[] = [];
@@ -289,6 +301,7 @@ export class BigWigWriter {
         zooms.push({ dataOffset, indexOffset });
       }
       await this.append(new ByteWriter(4).u32(BIGWIG_MAGIC).done());
+      await this.flushPending(true);
       await this.file.commit(this.head(fullIndexOffset, zooms));
     } catch (err) {
       await this.file.abort();
@@ -361,17 +374,32 @@ export class BigWigWriter {
   }
 
   /** Compresses and writes one block (zlib, as kent's zCompress), returning its index entry. */
-  private async appendBlock(chromId: number, start: Bp, end: Bp, raw: Buffer, zoom = false): Promise<BlockEntry> {
+  private appendBlock(chromId: number, start: Bp, end: Bp, raw: Buffer, zoom = false): BlockEntry {
     this.maxBlockBytes = Math.max(this.maxBlockBytes, raw.length);
     const compressed = raw.length <= STORED_MAX_BYTES ? zlibStored(raw) : deflateSync(raw, deflateOptions(raw.length, zoom));
     const entry = { chromId, start, end, offset: this.position, size: compressed.length };
-    await this.append(compressed);
+    this.appendLater(compressed);
     return entry;
   }
 
   private async append(bytes: Buffer): Promise<void> {
-    // AtomicFile gathers these small blocks into large writes.
-    await this.file.write(bytes);
+    this.appendLater(bytes);
+    await this.flushPending();
+  }
+
+  /** Bytes placed at `position` now, written to the file by the next flushPending. */
+  private appendLater(bytes: Buffer): void {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
     this.position += bytes.length;
+  }
+
+  /** Writes what appendLater gathered, once it is worth a write (or always, `all`). */
+  private async flushPending(all = false): Promise<void> {
+    if (this.pendingBytes === 0 || (!all && this.pendingBytes < FLUSH_BYTES)) return;
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.file.write(bytes);
   }
 }

@@ -19,14 +19,23 @@ export const FIRST_ZOOM_BINS = 16;
 /**
  * Zoom reductions in bp: 16×, 64×, 256×… the bin, up to ten levels, stopping at the first
  * level that summarizes the longest chromosome in a single record (a genome browser's
- * whole-chromosome view then reads a handful of records, never the data).
+ * whole-chromosome view then reads a handful of records, never the data), or before a level
+ * that would not halve the records of the one below it (a record per chromosome at least:
+ * an assembly of 20,000 short scaffolds has 20,000 records at every level, and each further
+ * level costs as much to write as the first and saves a reader nothing).
  */
-export function zoomReductions(binBp: Bp, longest: Bp): Bp[] {
+export function zoomReductions(binBp: Bp, lengths: readonly Bp[]): Bp[] {
+  const longest = lengths.reduce((m, l) => Math.max(m, l), 0);
+  const records = (r: Bp) => lengths.reduce((n, l) => n + Math.ceil(l / r), 0);
   const out: Bp[] = [];
   let r = binBp * FIRST_ZOOM_BINS;
+  let below = Infinity;
   while (longest > 0 && out.length < MAX_ZOOM_LEVELS && r <= MAX_UINT32) {
+    const count = records(r);
+    if (count > below / 2) break;
     out.push(r);
     if (r >= longest) break;
+    below = count;
     r *= ZOOM_INCREMENT;
   }
   return out;
