@@ -4,7 +4,7 @@
  * model, `predict`, then `evaluate` against the truth and `bedtools intersect` against the
  * decoy arrays. Prints, per genome and per case, the mean and minimum per-chromosome IoU of the
  * top call, calls on decoys and chromosomes without a call; then the totals.
- * Env: MODELS (default "centromere@4,centromere@6,centromere@7"); HELDOUT (default below) = comma-separated
+ * Env: MODELS (default "centromere@4,centromere@6,centromere@7,centromere@9"); HELDOUT (default below) = comma-separated
  * seed:scale:case[:chromosomes] (case as `simulate --case`).
  */
 import { execFileSync } from 'node:child_process';
@@ -28,7 +28,7 @@ const genomes = (process.env.HELDOUT ?? HELDOUT_DEFAULT).split(',').map((s) => {
   const [seed, scale, kase, chromosomes] = s.split(':') as [string, string, string, string?];
   return { seed, scale, kase, chromosomes: chromosomes ?? '12' };
 });
-const models = (process.env.MODELS ?? 'centromere@4,centromere@6,centromere@7').split(',');
+const models = (process.env.MODELS ?? 'centromere@4,centromere@6,centromere@7,centromere@9').split(',');
 /** Chromosomes below this IoU are listed under their genome's line. */
 const WEAK_IOU = 0.9;
 const cli = (args: string[]) => execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

@@ -178,3 +178,27 @@ test('packed scaffolds, track model with computed k-mer features: each contig as
     assert.deepEqual(all.get(s.name)!.probs, one.get(s.name)!.probs, `${s.name} (${s.length} bp)`);
   }
 });
+
+test('packed scaffolds, segment-masked transformer (layout tracks): each contig as without packing', async () => {
+  const centromere = await new ModelRepository(MODELS).load('centromere');
+  assert.equal(centromere.geometry.packGapBins, 0, 'a model with layout tracks packs without gaps');
+  const unpacked: LoadedModel = { ...centromere, geometry: { ...centromere.geometry, packGapBins: undefined } };
+  const before = engine.stats.segments;
+  const packed = await stitchAll(centromere, mixed);
+  const packedSegments = engine.stats.segments - before;
+  const alone = await stitchAll(unpacked, mixed);
+  const aloneSegments = engine.stats.segments - before - packedSegments;
+  // 300 scaffolds of 1-3 bins: one input each unpacked, a handful packed.
+  assert.ok(aloneSegments >= 300 && packedSegments <= aloneSegments - 290, `${packedSegments} packed inputs, ${aloneSegments} unpacked`);
+  let worst = 0;
+  let where = '';
+  for (const [name, s] of alone) {
+    const p = packed.get(name)!.probs[0]!;
+    s.probs[0]!.forEach((v, i) => {
+      if (Math.abs(v - p[i]!) > worst) [worst, where] = [Math.abs(v - p[i]!), `${name} bin ${i} of ${p.length}: ${v} alone, ${p[i]} packed`];
+    });
+  }
+  // Masked keys weigh exactly 0, but sums over a contig's own 2-3 keys may group differently
+  // in a packed input: equal to float32 rounding.
+  assert.ok(worst <= 1e-6, `largest difference ${worst} (${where})`);
+});
