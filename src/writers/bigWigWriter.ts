@@ -34,6 +34,22 @@ function deflateOptions(bytes: number, zoom: boolean): ZlibOptions | undefined {
   return { windowBits, memLevel: Math.max(1, windowBits - 7), chunkSize: Math.max(64, bytes + 64), ...(level === undefined ? {} : { level }) };
 }
 
+/**
+ * `f()`, with what it throws returned as a rejected promise: the add methods run without an
+ * async frame (a short scaffold's whole bigWig work is a few microseconds), yet still fail
+ * the way an async method does.
+ */
+function rejectingThrows(f: () => Promise<void>): Promise<void> {
+  try {
+    return f();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** What flushPending returns when it writes nothing: no promise made per short chromosome. */
+const NOTHING_PENDING = Promise.resolve();
+
 /** Gathered blocks are written once they reach this many bytes. */
 const FLUSH_BYTES = 64 * 1024;
 
@@ -103,7 +119,8 @@ const CHROM_TREE_OFFSET = TOTAL_SUMMARY_OFFSET + 40;
  */
 export class BigWigWriter {
   private readonly byName: Map<string, ChromEntry>;
-  private readonly added = new Set<string>();
+  /** 1 for each chromosome id already written. */
+  private readonly added: Uint8Array;
   private readonly reductions: Bp[];
   private readonly itemsPerSlot: number;
   private readonly blockSize: number;
@@ -131,6 +148,7 @@ export class BigWigWriter {
     options: BigWigOptions,
   ) {
     this.byName = new Map(chromosomes.map((c) => [c.name, c]));
+    this.added = new Uint8Array(chromosomes.length);
     this.itemsPerSlot = options.itemsPerSlot ?? ITEMS_PER_SLOT;
     this.blockSize = options.blockSize ?? R_TREE_BLOCK_SIZE;
     this.reductions = zoomReductions(binBp, chromosomes.map((c) => c.length));
@@ -174,11 +192,13 @@ export class BigWigWriter {
   }
 
   /** Writes one chromosome's bins: `values[i]` covers [i × binBp, min((i+1) × binBp, length)). */
-  async addChromosome(name: string, values: Float32Array): Promise<void> {
-    const chrom = this.declared(name);
-    const nBins = binCount(chrom.length, this.binBp);
-    if (values.length !== nBins) throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp) needs ${nBins} bins of ${this.binBp} bp, got ${values.length}`);
-    await this.addBins(chrom, 0, values);
+  addChromosome(name: string, values: Float32Array): Promise<void> {
+    return rejectingThrows(() => {
+      const chrom = this.declared(name);
+      const nBins = binCount(chrom.length, this.binBp);
+      if (values.length !== nBins) throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp) needs ${nBins} bins of ${this.binBp} bp, got ${values.length}`);
+      return this.addBins(chrom, 0, values);
+    });
   }
 
   /**
@@ -186,27 +206,29 @@ export class BigWigWriter {
    * `values[i]` covers bin startBp / binBp + i; the rest of the chromosome has no data.
    * One stretch per chromosome.
    */
-  async addRange(name: string, startBp: Bp, values: Float32Array): Promise<void> {
-    const chrom = this.declared(name);
-    const nBins = binCount(chrom.length, this.binBp);
-    const firstBin = startBp / this.binBp;
-    if (!Number.isInteger(firstBin) || firstBin < 0 || values.length < 1 || firstBin + values.length > nBins) {
-      throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp, ${this.binBp}-bp bins) has no stretch of ${values.length} bins starting at ${startBp}`);
-    }
-    await this.addBins(chrom, firstBin, values);
+  addRange(name: string, startBp: Bp, values: Float32Array): Promise<void> {
+    return rejectingThrows(() => {
+      const chrom = this.declared(name);
+      const nBins = binCount(chrom.length, this.binBp);
+      const firstBin = startBp / this.binBp;
+      if (!Number.isInteger(firstBin) || firstBin < 0 || values.length < 1 || firstBin + values.length > nBins) {
+        throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp, ${this.binBp}-bp bins) has no stretch of ${values.length} bins starting at ${startBp}`);
+      }
+      return this.addBins(chrom, firstBin, values);
+    });
   }
 
   private declared(name: string): ChromEntry {
     const chrom = this.byName.get(name);
     if (!chrom) throw new Error(`bigWig ${this.path}: chromosome ${name} was not declared when the file was created`);
-    if (this.added.has(name)) throw new Error(`bigWig ${this.path}: chromosome ${name} added twice`);
+    if (this.added[chrom.id]) throw new Error(`bigWig ${this.path}: chromosome ${name} added twice`);
     return chrom;
   }
 
   /** `values` covers bins [firstBin, firstBin + values.length) of `chrom`. */
-  private async addBins(chrom: ChromEntry, firstBin: number, values: Float32Array): Promise<void> {
+  private addBins(chrom: ChromEntry, firstBin: number, values: Float32Array): Promise<void> {
     this.addToSummary(chrom, values, firstBin);
-    this.added.add(chrom.name);
+    this.added[chrom.id] = 1;
 
     // Everything of one chromosome is gathered in memory and written with one await: a
     // short scaffold's few blocks, each awaited, cost more than computing them.
@@ -223,7 +245,7 @@ export class BigWigWriter {
       this.addZoomRecords(level, chrom.id, zoom);
       this.zoomRecordCounts[level]! += zoom.count;
     }
-    await this.flushPending();
+    return this.flushPending();
   }
 
   /**
@@ -395,8 +417,12 @@ export class BigWigWriter {
   }
 
   /** Writes what appendLater gathered, once it is worth a write (or always, `all`). */
-  private async flushPending(all = false): Promise<void> {
-    if (this.pendingBytes === 0 || (!all && this.pendingBytes < FLUSH_BYTES)) return;
+  private flushPending(all = false): Promise<void> {
+    if (this.pendingBytes === 0 || (!all && this.pendingBytes < FLUSH_BYTES)) return NOTHING_PENDING;
+    return this.writePending();
+  }
+
+  private async writePending(): Promise<void> {
     const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
