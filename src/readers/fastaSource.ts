@@ -168,10 +168,16 @@ export class IndexedFastaSource {
     // second buffer and no per-line views to garbage-collect.
     const room = out.buffer.byteLength - out.byteOffset - outOffset;
     const small = !this.compressed && rawLength <= READ_AHEAD_BYTES / 4 ? await this.smallRead(rawLength, from) : undefined;
-    const inPlace = !this.compressed && !small && room >= rawLength;
-    const raw = this.compressed
-      ? await this.readRaw(rawLength, from, `${chrom}:${start}-${end}`)
-      : small ?? await this.files[0]!.readInto(inPlace ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset + outOffset, rawLength) : new Uint8Array(rawLength), from);
+    const inPlace = !this.compressed && room >= rawLength;
+    const target = inPlace ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset + outOffset, rawLength) : undefined;
+    let raw: Uint8Array;
+    if (this.compressed) raw = await this.readRaw(rawLength, from, `${chrom}:${start}-${end}`);
+    else if (small && target) {
+      // A read-ahead block's bytes are copied in at once and squeezed in place like a direct
+      // read (one copy, not a view and a copy per line).
+      target.set(small);
+      raw = target;
+    } else raw = small ?? (await this.files[0]!.readInto(target ?? new Uint8Array(rawLength), from));
     if (raw.length !== rawLength) {
       throw new InputError(
         'fasta_truncated',

@@ -83,9 +83,12 @@ export class ChromosomeStitcher {
   private place(target: Float32Array[], source: Float32Array, segment: Segment, bins: number): void {
     const core = coreOffsetBins(segment, this.geometry.binBp);
     if (this.mode === 'crop') {
-      for (const [c, t] of target.entries()) {
+      for (let c = 0; c < target.length; c++) {
+        const t = target[c]!;
         const from = c * bins + core;
-        t.set(source.subarray(from, from + segment.coreBins), segment.firstBin);
+        // A packed scaffold's few bins by hand: a subarray view each cost more than the copy.
+        if (segment.coreBins < 64) for (let i = 0; i < segment.coreBins; i++) t[segment.firstBin + i] = source[from + i]!;
+        else t.set(source.subarray(from, from + segment.coreBins), segment.firstBin);
       }
       return;
     }
