@@ -16,11 +16,10 @@ import { KmerWorkspace } from './kmerCounts.js';
 import { FEATURE_NAMES, chromosomeFeatures } from './kmerFeatures.js';
 import { POSITION_FEATURE_NAMES, endDistanceMb } from './positionFeatures.js';
 import { TANDEM_FEATURE_NAMES, TandemWorkspace, tandemFeatures, type PeriodicKmers } from './tandemPeriod.js';
-import { isMainThread } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../inference/threadPriority.js';
 
 // Throughput work: the main thread, which feeds and drains the workers, goes first (threadPriority.ts).
-if (!isMainThread) lowerThisThreadPriority();
+lowerThisThreadPriority();
 
 /** A typed error (e.g. an InputError naming file and offset), carried as data: thrown across
  * the thread boundary it would arrive as a plain Error, and the HTTP layer would answer 500. */

@@ -1,5 +1,6 @@
 import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 
 /**
  * How much lower (in nice steps) inference and feature worker threads run than the main
@@ -14,9 +15,11 @@ export const WORKER_NICE_STEPS = 10;
 /**
  * Lowers the calling thread's scheduling priority by `steps` (Linux, where nice values are
  * per thread: /proc/thread-self names the thread). Threads it starts later (ONNX Runtime's
- * intra-op pool) inherit it. Elsewhere, or where it is refused, nothing changes.
+ * intra-op pool) inherit it. On the main thread (a test importing a worker module), elsewhere
+ * than Linux, or where it is refused, nothing changes.
  */
 export function lowerThisThreadPriority(steps = WORKER_NICE_STEPS): void {
+  if (isMainThread) return;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (!Number.isInteger(tid) || tid <= 0) return;

@@ -7,11 +7,10 @@ import * as ort from 'onnxruntime-node';
 import { encodeOneHot, markGapBins } from '../encoding/onehot.js';
 import { averageWithFlipped, reverseComplementSegments } from './reverseComplement.js';
 import type { BatchResult, BatchTask, SequenceBatchTask, SessionSpec } from './tasks.js';
-import { isMainThread } from 'node:worker_threads';
 import { lowerThisThreadPriority } from './threadPriority.js';
 
 // Throughput work: the main thread, which feeds and drains the workers, goes first (threadPriority.ts).
-if (!isMainThread) lowerThisThreadPriority();
+lowerThisThreadPriority();
 
 /** A session this worker holds, and when a batch last used it (performance.now()). */
 interface HeldSession {

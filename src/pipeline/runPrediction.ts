@@ -140,7 +140,6 @@ export async function runPrediction(
       files.push({ path: w.path, commit: () => w.close(), abort: () => w.abort() });
     }
 
-    const graphText = graphs.map(() => '');
     const caller = new GenomeRegionCaller(params);
     let regions = 0;
     let chromosomes = 0;
@@ -149,25 +148,14 @@ export async function runPrediction(
       const stitched = input.toOutput(predicted);
       const called = caller.add(stitched);
       if (called.length) await bed.write(called.map(formatBedLine).join(''));
-      // Lines gathered across chromosomes: a short scaffold's one or two lines per label,
-      // each awaited, cost more than formatting them. (Index loops: 20,000 scaffolds made
-      // a pair array per label and output with entries().)
-      for (let l = 0; l < graphs.length; l++) {
-        for (const chunk of bedGraphChunks(stitched, l)) {
-          graphText[l] += chunk;
-          if (graphText[l]!.length > 1 << 16) {
-            await graphs[l]!.write(graphText[l]!);
-            graphText[l] = '';
-          }
-        }
-      }
+      // Index loops: 20,000 scaffolds made a pair array per label and output with entries().
+      for (let l = 0; l < graphs.length; l++) for (const chunk of bedGraphChunks(stitched, l)) await graphs[l]!.write(chunk);
       for (let l = 0; l < bigWigs.length; l++) await bigWigs[l]!.addChromosome(stitched.chrom.name, stitched.probs[l]!);
       for (const [l, w] of deltas.entries()) await w.addChromosome(stitched.chrom.name, minus(stitched.probs[l]!, outputs.deltaBigWig!.baseline.get(stitched.chrom.name)?.[l], stitched.chrom.name));
       regions += called.length;
       chromosomes++;
       bases += stitched.chrom.length;
     }
-    for (const [l, g] of graphs.entries()) if (graphText[l]) await g.write(graphText[l]!);
     const held = caller.finish();
     if (held.length) await bed.write(held.map(formatBedLine).join(''));
     regions += held.length;

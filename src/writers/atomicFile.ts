@@ -55,6 +55,9 @@ export async function syncDirectory(dir: string): Promise<void> {
  */
 const COALESCE_BYTES = 64 * 1024;
 
+/** What flush returns when it writes nothing. */
+const GATHERED = Promise.resolve();
+
 /**
  * A file written under a hidden temporary name in its target directory and renamed into
  * place on `commit()`, so readers never see a partial result; `abort()` removes it.
@@ -99,21 +102,33 @@ export class AtomicFile {
   }
 
   /**
-   * Writes a chunk, waiting for the stream to drain when its buffer is full. Chunks under
-   * COALESCE_BYTES are gathered and written together. A byte chunk may be held until
-   * written: the caller must not reuse it.
+   * Writes a chunk, waiting for the stream to drain when its buffer is full. Chunks are
+   * gathered (gather) and written together once COALESCE_BYTES are (flush). A byte chunk may be
+   * held until written: the caller must not reuse it. Not an async function: a chunk that is
+   * only gathered (a short scaffold's lines or bigWig blocks) costs no promise.
    */
-  async write(chunk: string | Uint8Array): Promise<void> {
-    if (this.error) throw this.error;
-    const size = typeof chunk === 'string' ? chunk.length : chunk.byteLength;
-    if (size >= COALESCE_BYTES) {
-      await this.writePending();
-      await this.writeNow(chunk);
-      return;
+  write(chunk: string | Uint8Array): Promise<void> {
+    try {
+      this.gather(chunk);
+    } catch (err) {
+      return Promise.reject(err);
     }
+    return this.flush();
+  }
+
+  /**
+   * Gathers a chunk without writing anything (synchronous), for callers that place many small
+   * pieces at once and flush after them (a bigWig's blocks of one chromosome).
+   */
+  gather(chunk: string | Uint8Array): void {
+    if (this.error) throw this.error;
     this.pending.push(chunk);
-    this.pendingBytes += size;
-    if (this.pendingBytes >= COALESCE_BYTES) await this.writePending();
+    this.pendingBytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+  }
+
+  /** Writes what is gathered once it is worth a write: COALESCE_BYTES or more. */
+  flush(): Promise<void> {
+    return this.pendingBytes < COALESCE_BYTES ? GATHERED : this.writePending();
   }
 
   private async writePending(): Promise<void> {
@@ -121,9 +136,12 @@ export class AtomicFile {
     const parts = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    const chunk = parts.every((p) => typeof p === 'string')
-      ? parts.join('')
-      : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    const chunk =
+      parts.length === 1
+        ? parts[0]!
+        : parts.every((p) => typeof p === 'string')
+          ? parts.join('')
+          : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
     await this.writeNow(chunk);
   }
 

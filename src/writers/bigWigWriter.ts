@@ -47,12 +47,6 @@ function rejectingThrows(f: () => Promise<void>): Promise<void> {
   }
 }
 
-/** What flushPending returns when it writes nothing: no promise made per short chromosome. */
-const NOTHING_PENDING = Promise.resolve();
-
-/** Gathered blocks are written once they reach this many bytes. */
-const FLUSH_BYTES = 64 * 1024;
-
 /** Blocks this small are written as stored zlib blocks (zlibStored), not deflated. */
 const STORED_MAX_BYTES = 256;
 
@@ -137,9 +131,6 @@ export class BigWigWriter {
   /** Largest uncompressed block, which readers size their inflate buffer by. */
   private maxBlockBytes = 0;
   private summary = { bases: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0 };
-  /** Blocks placed but not yet written (appendLater). */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
 
   private constructor(
     private readonly file: AtomicFile,
@@ -230,8 +221,8 @@ export class BigWigWriter {
     this.addToSummary(chrom, values, firstBin);
     this.added[chrom.id] = 1;
 
-    // Everything of one chromosome is gathered in memory and written with one await: a
-    // short scaffold's few blocks, each awaited, cost more than computing them.
+    // Every block of one chromosome is gathered (AtomicFile.gather) and flushed with one
+    // await: a short scaffold's few blocks, each awaited, cost more than computing them.
     for (const s of dataSections(chrom.id, chrom.length, this.binBp, values, this.itemsPerSlot, firstBin)) {
       this.dataBlocks.push(this.appendBlock(chrom.id, s.start, s.end, s.bytes));
     }
@@ -245,7 +236,7 @@ export class BigWigWriter {
       this.addZoomRecords(level, chrom.id, zoom);
       this.zoomRecordCounts[level]! += zoom.count;
     }
-    return this.flushPending();
+    return this.file.flush();
   }
 
   /**
@@ -310,7 +301,7 @@ export class BigWigWriter {
     try {
       for (let level = 0; level < this.reductions.length; level++) {
         this.writeHeldZoom(level);
-        await this.flushPending();
+        await this.file.flush();
       }
       const fullIndexOffset = this.position;
       await this.append(rTreeBytes(sortBlocks(this.dataBlocks), fullIndexOffset, 1, this.blockSize));
@@ -323,7 +314,6 @@ export class BigWigWriter {
         zooms.push({ dataOffset, indexOffset });
       }
       await this.append(new ByteWriter(4).u32(BIGWIG_MAGIC).done());
-      await this.flushPending(true);
       await this.file.commit(this.head(fullIndexOffset, zooms));
     } catch (err) {
       await this.file.abort();
@@ -404,28 +394,14 @@ export class BigWigWriter {
     return entry;
   }
 
-  private async append(bytes: Buffer): Promise<void> {
+  private append(bytes: Buffer): Promise<void> {
     this.appendLater(bytes);
-    await this.flushPending();
+    return this.file.flush();
   }
 
-  /** Bytes placed at `position` now, written to the file by the next flushPending. */
+  /** Bytes placed at `position` now, gathered by the file and written by its next flush. */
   private appendLater(bytes: Buffer): void {
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
+    this.file.gather(bytes);
     this.position += bytes.length;
-  }
-
-  /** Writes what appendLater gathered, once it is worth a write (or always, `all`). */
-  private flushPending(all = false): Promise<void> {
-    if (this.pendingBytes === 0 || (!all && this.pendingBytes < FLUSH_BYTES)) return NOTHING_PENDING;
-    return this.writePending();
-  }
-
-  private async writePending(): Promise<void> {
-    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.file.write(bytes);
   }
 }
