@@ -7,10 +7,10 @@ import type { Chromosome } from '../src/genome.js';
 import { writeExampleGenome, EXAMPLE_CHROMOSOMES } from '../src/examples/exampleGenome.js';
 import { formatProbability } from '../src/writers/bedGraph.js';
 import { BigWigWriter, type BigWigOptions } from '../src/writers/bigWigWriter.js';
-import { dataSections } from '../src/writers/bigWigSections.js';
+import { planSections, sectionBytes } from '../src/writers/bigWigSections.js';
 import { zoomReductions } from '../src/writers/bigWigZoom.js';
 import { mulberry32 } from '../src/simulate/random.js';
-import { zlibStored } from '../src/writers/zlibStored.js';
+import { frameStored, STORED_HEADER_BYTES, STORED_OVERHEAD_BYTES } from '../src/writers/zlibStored.js';
 import { inflateSync } from 'node:zlib';
 import { python, runCli, tempDir } from './helpers.js';
 
@@ -256,6 +256,11 @@ function checkWithPyBigWig(path: string, chroms: readonly Chromosome[], values: 
   }
 }
 
+/** One chromosome's sections, each in a buffer of its own. */
+function dataSections(chromId: number, length: number, binBp: number, values: Float32Array, itemsPerSlot?: number) {
+  return planSections(length, binBp, values, itemsPerSlot).map((p) => ({ start: p.start, end: p.end, bytes: sectionBytes(chromId, length, binBp, values, p) }));
+}
+
 let tmp: ReturnType<typeof tempDir>;
 before(() => {
   tmp = tempDir('genomeinfer-bigwig-writer-');
@@ -448,12 +453,17 @@ test('an assembly of short scaffolds: zoom records of consecutive scaffolds shar
   }
 });
 
-test('zlibStored: a zlib stream zlib inflates back to the same bytes (checksum included)', () => {
+test('frameStored: a zlib stream zlib inflates back to the same bytes (checksum included)', () => {
   const rand = mulberry32(7);
   for (const n of [0, 1, 37, 256, 5552, 5553, 65_535]) {
     const raw = Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
-    const stream = zlibStored(raw);
-    assert.equal(stream.length, n + 11);
+    // Framed in place, in the middle of a larger buffer whose other bytes stay as they are.
+    const target = Buffer.alloc(n + STORED_OVERHEAD_BYTES + 10, 0xab);
+    raw.copy(target, 5 + STORED_HEADER_BYTES);
+    const end = frameStored(target, 5, n);
+    assert.equal(end, 5 + n + 11);
+    assert.deepEqual([...target.subarray(0, 5), ...target.subarray(end)], new Array(10).fill(0xab), 'only the stream is written');
+    const stream = target.subarray(5, end);
     assert.deepEqual(inflateSync(stream), raw, `${n} bytes`);
     // A wrong checksum is refused: the Adler-32 is really checked.
     const broken = Buffer.from(stream);

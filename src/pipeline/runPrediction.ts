@@ -8,7 +8,7 @@ import type { RegionParams } from '../regions/callRegions.js';
 import { GenomeRegionCaller } from '../regions/genomeRegionCaller.js';
 import { AtomicFile } from '../writers/atomicFile.js';
 import { formatBedLine } from '../writers/bed.js';
-import { bedGraphChunks, bedGraphTrackLine } from '../writers/bedGraph.js';
+import { bedGraphTrackLine, stageBedGraph } from '../writers/bedGraph.js';
 import { BigWigWriter } from '../writers/bigWigWriter.js';
 import { GenomeinferError } from '../errors.js';
 import type { GenomeInput } from './genomeInput.js';
@@ -149,7 +149,10 @@ export async function runPrediction(
       const called = caller.add(stitched);
       if (called.length) await bed.write(called.map(formatBedLine).join(''));
       // Index loops: 20,000 scaffolds made a pair array per label and output with entries().
-      for (let l = 0; l < graphs.length; l++) for (const chunk of bedGraphChunks(stitched, l)) await graphs[l]!.write(chunk);
+      for (let l = 0; l < graphs.length; l++) {
+        stageBedGraph(graphs[l]!, stitched, l);
+        await graphs[l]!.flush();
+      }
       for (let l = 0; l < bigWigs.length; l++) await bigWigs[l]!.addChromosome(stitched.chrom.name, stitched.probs[l]!);
       for (const [l, w] of deltas.entries()) await w.addChromosome(stitched.chrom.name, minus(stitched.probs[l]!, outputs.deltaBigWig!.baseline.get(stitched.chrom.name)?.[l], stitched.chrom.name));
       regions += called.length;

@@ -1,5 +1,4 @@
 import type { Bins, Bp } from '../genome.js';
-import { ByteWriter } from './bigWigBytes.js';
 
 /** Items per data section (and zoom records per zoom block): kent's default -itemsPerSlot. */
 export const ITEMS_PER_SLOT = 1024;
@@ -9,11 +8,31 @@ const BED_GRAPH = 1;
 const FIXED_STEP = 3;
 const SECTION_HEADER_BYTES = 24;
 
-/** One uncompressed data section and the range it covers (0-based, half-open). */
-export interface DataSection {
+/**
+ * One data section of a chromosome's values, planned: its type, the bins [from, to) of
+ * `values` it holds, the range it covers (0-based, half-open) and its size uncompressed.
+ */
+export interface SectionPlan {
+  type: typeof BED_GRAPH | typeof FIXED_STEP;
+  from: Bins;
+  to: Bins;
+  /** Items: runs of equal values (bedGraph) or bins (fixedStep). */
+  items: number;
   start: Bp;
   end: Bp;
-  bytes: Buffer;
+  bytes: number;
+}
+
+/** A section's values as bigWig stores them: bit-identical float32 (so -0 is not 0; NaN is refused before). */
+function same(a: number, b: number): boolean {
+  return a === b && (a !== 0 || 1 / a === 1 / b);
+}
+
+/** The end of the run of equal values starting at bin b. */
+function runEnd(values: Float32Array, b: Bins): Bins {
+  let e = b + 1;
+  while (e < values.length && same(values[e]!, values[b]!)) e++;
+  return e;
 }
 
 /**
@@ -25,58 +44,71 @@ export interface DataSection {
  *  - fixedStep (type 3, step = span = bin): 4 bytes per bin, for values that change every bin.
  * fixedStep spans are uniform, so the last bin of a chromosome whose length is not a multiple
  * of the bin always goes into a bedGraph item clipped to the chromosome's end.
- * Values are stored as the float32 they are, so every bin reads back bit-exact.
+ * `values` covers bins [firstBin, firstBin + values.length) (a track over one region).
+ * Planned first, written by writeSection: a short scaffold's section goes straight into the
+ * file's staging buffer, with no buffer of its own.
  */
-export function* dataSections(chromId: number, length: Bp, binBp: Bp, values: Float32Array, itemsPerSlot = ITEMS_PER_SLOT, firstBin: Bins = 0): Generator<DataSection> {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+export function planSections(length: Bp, binBp: Bp, values: Float32Array, itemsPerSlot = ITEMS_PER_SLOT, firstBin: Bins = 0): SectionPlan[] {
   const nBins = values.length;
-  // `values` may cover bins [firstBin, firstBin + nBins) only (a track over one region): only
-  // a run reaching the chromosome's end can hold its short last bin.
+  // Only a run reaching the chromosome's end can hold its short last bin.
   const endsShort = length % binBp !== 0 && (firstBin + nBins) * binBp > length;
   const fullBins: Bins = endsShort ? nBins - 1 : nBins;
-  const runEnd = (b: Bins): Bins => {
-    let e = b + 1;
-    while (e < nBins && bits[e] === bits[b]) e++;
-    return e;
-  };
+  const plans: SectionPlan[] = [];
   let b: Bins = 0;
   while (b < nBins) {
     let e = b;
     let runs = 0;
     while (e < nBins && runs < itemsPerSlot) {
-      e = runEnd(e);
+      e = runEnd(values, e);
       runs++;
     }
+    const start = (firstBin + b) * binBp;
     // 12 bytes per run against 4 per bin: bedGraph wins when runs average ≥ 3 bins.
     if (b >= fullBins || 3 * runs <= e - b) {
-      yield bedGraphSection(chromId, length, binBp, values, b, e, runs, runEnd, firstBin);
+      plans.push({ type: BED_GRAPH, from: b, to: e, items: runs, start, end: Math.min((firstBin + e) * binBp, length), bytes: SECTION_HEADER_BYTES + 12 * runs });
       b = e;
     } else {
       const f = Math.min(b + itemsPerSlot, fullBins);
-      yield fixedStepSection(chromId, binBp, values, b, f, firstBin);
+      plans.push({ type: FIXED_STEP, from: b, to: f, items: f - b, start, end: (firstBin + f) * binBp, bytes: SECTION_HEADER_BYTES + 4 * (f - b) });
       b = f;
     }
   }
+  return plans;
 }
 
-function bedGraphSection(chromId: number, length: Bp, binBp: Bp, values: Float32Array, from: Bins, to: Bins, runs: number, runEnd: (b: Bins) => Bins, firstBin: Bins): DataSection {
-  const start = (firstBin + from) * binBp;
-  const end = Math.min((firstBin + to) * binBp, length);
-  const w = new ByteWriter(SECTION_HEADER_BYTES + 12 * runs);
-  w.u32(chromId).u32(start).u32(end).u32(0).u32(0).u8(BED_GRAPH).u8(0).u16(runs);
-  for (let b = from; b < to; ) {
-    const e = runEnd(b);
-    w.u32((firstBin + b) * binBp).u32(Math.min((firstBin + e) * binBp, length)).f32(values[b]!);
+/**
+ * Writes a planned section (planSections, same values) into `view` at byte `at`,
+ * little-endian; returns the byte after it.
+ */
+export function writeSection(view: DataView, at: number, chromId: number, length: Bp, binBp: Bp, values: Float32Array, plan: SectionPlan, firstBin: Bins = 0): number {
+  view.setUint32(at, chromId, true);
+  view.setUint32(at + 4, plan.start, true);
+  view.setUint32(at + 8, plan.end, true);
+  const step = plan.type === FIXED_STEP ? binBp : 0;
+  view.setUint32(at + 12, step, true); // itemStep, itemSpan: fixedStep only
+  view.setUint32(at + 16, step, true);
+  view.setUint8(at + 20, plan.type);
+  view.setUint8(at + 21, 0);
+  view.setUint16(at + 22, plan.items, true);
+  at += SECTION_HEADER_BYTES;
+  if (plan.type === FIXED_STEP) {
+    for (let b = plan.from; b < plan.to; b++, at += 4) view.setFloat32(at, values[b]!, true);
+    return at;
+  }
+  for (let b = plan.from; b < plan.to; at += 12) {
+    const e = runEnd(values, b);
+    view.setUint32(at, (firstBin + b) * binBp, true);
+    view.setUint32(at + 4, Math.min((firstBin + e) * binBp, length), true);
+    view.setFloat32(at + 8, values[b]!, true);
     b = e;
   }
-  return { start, end, bytes: w.done() };
+  return at;
 }
 
-function fixedStepSection(chromId: number, binBp: Bp, values: Float32Array, from: Bins, to: Bins, firstBin: Bins): DataSection {
-  const start = (firstBin + from) * binBp;
-  const end = (firstBin + to) * binBp;
-  const w = new ByteWriter(SECTION_HEADER_BYTES + 4 * (to - from));
-  w.u32(chromId).u32(start).u32(end).u32(binBp).u32(binBp).u8(FIXED_STEP).u8(0).u16(to - from);
-  for (let b = from; b < to; b++) w.f32(values[b]!);
-  return { start, end, bytes: w.done() };
+/** A planned section in a buffer of its own (a section to deflate). */
+export function sectionBytes(chromId: number, length: Bp, binBp: Bp, values: Float32Array, plan: SectionPlan, firstBin: Bins = 0): Buffer {
+  const bytes = Buffer.allocUnsafe(plan.bytes);
+  const end = writeSection(new DataView(bytes.buffer, bytes.byteOffset, bytes.length), 0, chromId, length, binBp, values, plan, firstBin);
+  if (end !== plan.bytes) throw new Error(`bigWig: wrote ${end} bytes of a ${plan.bytes}-byte section`);
+  return bytes;
 }

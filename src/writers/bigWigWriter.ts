@@ -5,9 +5,9 @@ import { AtomicFile, type FilePatch } from './atomicFile.js';
 import { BIGWIG_MAGIC, ByteWriter, MAX_UINT32 } from './bigWigBytes.js';
 import { chromEntries, chromTreeBytes, CHROM_TREE_BLOCK_SIZE, type ChromEntry } from './bigWigChromTree.js';
 import { R_TREE_BLOCK_SIZE, rTreeBytes, sortBlocks, type BlockEntry } from './bigWigRTree.js';
-import { dataSections, ITEMS_PER_SLOT } from './bigWigSections.js';
+import { ITEMS_PER_SLOT, planSections, sectionBytes, writeSection } from './bigWigSections.js';
 import { END, MAX_ZOOM_LEVELS, START, ZOOM_RECORD_BYTES, writeZoomRecords, zoomField, zoomFromBins, zoomFromZoom, zoomReductions, type ZoomRecords } from './bigWigZoom.js';
-import { zlibStored } from './zlibStored.js';
+import { frameStored, STORED_HEADER_BYTES, STORED_OVERHEAD_BYTES } from './zlibStored.js';
 
 export interface BigWigOptions {
   /** Bin size of every chromosome's values. */
@@ -47,7 +47,7 @@ function rejectingThrows(f: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Blocks this small are written as stored zlib blocks (zlibStored), not deflated. */
+/** Blocks this small are written as stored zlib blocks (frameStored), not deflated. */
 const STORED_MAX_BYTES = 256;
 
 /**
@@ -68,20 +68,34 @@ interface HeldZoom {
   counts: number[];
 }
 
-/**
- * A genome's chromosome ids and B+ tree, built once for every bigWig written over the same
- * chromosome list (a run writes one per label; with 20,000 scaffolds each build is a sort
- * and a tree of 20,000 names). Entries and tree bytes are only read, never changed.
- */
-const chromIndexes = new WeakMap<readonly Chromosome[], Map<number, { entries: ChromEntry[]; tree: Buffer }>>();
+/** A genome's chromosomes as a bigWig names them: ids, B+ tree, and two ways to find an entry. */
+interface ChromIndex {
+  tree: Buffer;
+  byName: ReadonlyMap<string, ChromEntry>;
+  /** Entries in the order the chromosomes were given (FASTA order), which is the usual order they are added in. */
+  inOrder: readonly ChromEntry[];
+  /** By id: the entry's place in inOrder. */
+  placeOf: Uint32Array;
+}
 
-function chromIndex(chromosomes: readonly Chromosome[], blockSize: number): { entries: ChromEntry[]; tree: Buffer } {
+/**
+ * A genome's chromosome index, built once for every bigWig written over the same chromosome
+ * list (a run writes one per label; with 20,000 scaffolds each build is a sort, a tree and a
+ * map of 20,000 names). Only read, never changed.
+ */
+const chromIndexes = new WeakMap<readonly Chromosome[], Map<number, ChromIndex>>();
+
+function chromIndex(chromosomes: readonly Chromosome[], blockSize: number): ChromIndex {
   let byBlockSize = chromIndexes.get(chromosomes);
   if (!byBlockSize) chromIndexes.set(chromosomes, (byBlockSize = new Map()));
   let index = byBlockSize.get(blockSize);
   if (!index) {
     const entries = chromEntries(chromosomes);
-    index = { entries, tree: chromTreeBytes(entries, CHROM_TREE_OFFSET, blockSize) };
+    const byName = new Map(entries.map((c) => [c.name, c]));
+    const inOrder = chromosomes.map((c) => byName.get(c.name)!);
+    const placeOf = new Uint32Array(entries.length);
+    for (const [i, c] of inOrder.entries()) placeOf[c.id] = i;
+    index = { tree: chromTreeBytes(entries, CHROM_TREE_OFFSET, blockSize), byName, inOrder, placeOf };
     byBlockSize.set(blockSize, index);
   }
   return index;
@@ -112,7 +126,8 @@ const CHROM_TREE_OFFSET = TOTAL_SUMMARY_OFFSET + 40;
  * The file appears atomically (AtomicFile): `abort` or a failed `close` leaves nothing.
  */
 export class BigWigWriter {
-  private readonly byName: Map<string, ChromEntry>;
+  /** Where in index.inOrder the next chromosome is looked for first. */
+  private nextInOrder = 0;
   /** 1 for each chromosome id already written. */
   private readonly added: Uint8Array;
   private readonly reductions: Bp[];
@@ -130,19 +145,21 @@ export class BigWigWriter {
   private position = 0;
   /** Largest uncompressed block, which readers size their inflate buffer by. */
   private maxBlockBytes = 0;
+  /** The file's staging buffer (AtomicFile.stageRoom) and a view of it, made again when the buffer changes. */
+  private stageBuffer: Buffer = Buffer.alloc(0);
+  private stageView: DataView = new DataView(new ArrayBuffer(0));
   private summary = { bases: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0 };
 
   private constructor(
     private readonly file: AtomicFile,
-    chromosomes: readonly ChromEntry[],
+    private readonly index: ChromIndex,
     private readonly binBp: Bp,
     options: BigWigOptions,
   ) {
-    this.byName = new Map(chromosomes.map((c) => [c.name, c]));
-    this.added = new Uint8Array(chromosomes.length);
+    this.added = new Uint8Array(index.inOrder.length);
     this.itemsPerSlot = options.itemsPerSlot ?? ITEMS_PER_SLOT;
     this.blockSize = options.blockSize ?? R_TREE_BLOCK_SIZE;
-    this.reductions = zoomReductions(binBp, chromosomes.map((c) => c.length));
+    this.reductions = zoomReductions(binBp, index.inOrder.map((c) => c.length));
     this.zoomBlocks = this.reductions.map(() => []);
     this.zoomRecordCounts = this.reductions.map(() => 0);
     this.heldZoom = this.reductions.map(() => ({ bytes: Buffer.alloc(0), used: 0, chromIds: [], offsets: [], counts: [] }));
@@ -167,12 +184,12 @@ export class BigWigWriter {
     for (const c of chromosomes) {
       if (!Number.isInteger(c.length) || c.length < 0 || c.length > MAX_UINT32) throw new Error(`bigWig: chromosome ${c.name} has length ${c.length}, outside what bigWig holds (0 to 2^32-1)`);
     }
-    const { entries, tree } = chromIndex(chromosomes, Math.min(blockSize, CHROM_TREE_BLOCK_SIZE));
+    const index = chromIndex(chromosomes, Math.min(blockSize, CHROM_TREE_BLOCK_SIZE));
     const file = await AtomicFile.create(path);
-    const w = new BigWigWriter(file, entries, binBp, options);
+    const w = new BigWigWriter(file, index, binBp, options);
     try {
       await w.append(Buffer.alloc(CHROM_TREE_OFFSET));
-      await w.append(tree);
+      await w.append(index.tree);
       w.dataOffset = w.position;
       await w.append(Buffer.alloc(8)); // data section count, patched on close
     } catch (err) {
@@ -210,7 +227,10 @@ export class BigWigWriter {
   }
 
   private declared(name: string): ChromEntry {
-    const chrom = this.byName.get(name);
+    // Chromosomes mostly come in the order they were declared: a name compared, not looked up.
+    const next = this.index.inOrder[this.nextInOrder];
+    const chrom = next !== undefined && next.name === name ? next : this.index.byName.get(name);
+    if (chrom) this.nextInOrder = this.index.placeOf[chrom.id]! + 1;
     if (!chrom) throw new Error(`bigWig ${this.path}: chromosome ${name} was not declared when the file was created`);
     if (this.added[chrom.id]) throw new Error(`bigWig ${this.path}: chromosome ${name} added twice`);
     return chrom;
@@ -221,10 +241,17 @@ export class BigWigWriter {
     this.addToSummary(chrom, values, firstBin);
     this.added[chrom.id] = 1;
 
-    // Every block of one chromosome is gathered (AtomicFile.gather) and flushed with one
-    // await: a short scaffold's few blocks, each awaited, cost more than computing them.
-    for (const s of dataSections(chrom.id, chrom.length, this.binBp, values, this.itemsPerSlot, firstBin)) {
-      this.dataBlocks.push(this.appendBlock(chrom.id, s.start, s.end, s.bytes));
+    // Every block of one chromosome is gathered and flushed with one await: a short
+    // scaffold's few blocks, each awaited, cost more than computing them. Small sections are
+    // written straight into the file's staging buffer.
+    for (const plan of planSections(chrom.length, this.binBp, values, this.itemsPerSlot, firstBin)) {
+      if (plan.bytes <= STORED_MAX_BYTES) {
+        const at = this.stage(plan.bytes);
+        const end = writeSection(this.stageView, at + STORED_HEADER_BYTES, chrom.id, chrom.length, this.binBp, values, plan, firstBin);
+        this.dataBlocks.push(this.staged(chrom.id, plan.start, plan.end, at, end - at - STORED_HEADER_BYTES));
+      } else {
+        this.dataBlocks.push(this.appendBlock(chrom.id, plan.start, plan.end, sectionBytes(chrom.id, chrom.length, this.binBp, values, plan, firstBin)));
+      }
     }
     let zoom: ZoomRecords | undefined;
     for (const [level, reduction] of this.reductions.entries()) {
@@ -387,10 +414,35 @@ export class BigWigWriter {
 
   /** Compresses and writes one block (zlib, as kent's zCompress), returning its index entry. */
   private appendBlock(chromId: number, start: Bp, end: Bp, raw: Buffer, zoom = false): BlockEntry {
+    if (raw.length <= STORED_MAX_BYTES) {
+      const at = this.stage(raw.length);
+      this.stageBuffer.set(raw, at + STORED_HEADER_BYTES);
+      return this.staged(chromId, start, end, at, raw.length);
+    }
     this.maxBlockBytes = Math.max(this.maxBlockBytes, raw.length);
-    const compressed = raw.length <= STORED_MAX_BYTES ? zlibStored(raw) : deflateSync(raw, deflateOptions(raw.length, zoom));
+    const compressed = deflateSync(raw, deflateOptions(raw.length, zoom));
     const entry = { chromId, start, end, offset: this.position, size: compressed.length };
     this.appendLater(compressed);
+    return entry;
+  }
+
+  /** Room in the file's staging buffer for a stored block of `rawBytes`; returns where the block starts (its raw bytes go STORED_HEADER_BYTES later). */
+  private stage(rawBytes: number): number {
+    const buffer = this.file.stageRoom(rawBytes + STORED_OVERHEAD_BYTES);
+    if (buffer !== this.stageBuffer) {
+      this.stageBuffer = buffer;
+      this.stageView = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    }
+    return this.file.stagedEnd;
+  }
+
+  /** Frames the raw bytes written after `at` (stage) as a stored zlib block; returns its index entry. */
+  private staged(chromId: number, start: Bp, end: Bp, at: number, rawBytes: number): BlockEntry {
+    this.maxBlockBytes = Math.max(this.maxBlockBytes, rawBytes);
+    const blockEnd = frameStored(this.stageBuffer, at, rawBytes);
+    const entry = { chromId, start, end, offset: this.position, size: blockEnd - at };
+    this.file.staged(blockEnd);
+    this.position += blockEnd - at;
     return entry;
   }
 
