@@ -160,7 +160,7 @@ async function stitchAll(model: LoadedModel, fasta: string): Promise<Map<string,
   const input = await openGenomeInput({ fasta }, model);
   const out = new Map<string, StitchedChromosome>();
   try {
-    for await (const s of predictChromosomes(engine, model, input)) out.set(s.chrom.name, s);
+    for await (const group of predictChromosomes(engine, model, input)) for (const s of group) out.set(s.chrom.name, s);
   } finally {
     await input.close();
   }

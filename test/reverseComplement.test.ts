@@ -65,7 +65,7 @@ test('reverse_complement_average: output = mean of the forward pass and the flip
   const input = await openGenomeInput({ fasta }, model);
   const stitched: StitchedChromosome[] = [];
   try {
-    for await (const s of predictChromosomes(engine, model, input)) stitched.push(s);
+    for await (const group of predictChromosomes(engine, model, input)) stitched.push(...group);
   } finally {
     await input.close();
   }

@@ -58,7 +58,7 @@ async function stitchAll(path: string, version: string): Promise<StitchedChromos
   const input = await openGenomeInput({ fasta: path }, model);
   const all: StitchedChromosome[] = [];
   try {
-    for await (const s of predictChromosomes(engine, model, input)) all.push(s);
+    for await (const group of predictChromosomes(engine, model, input)) all.push(...group);
   } finally {
     await input.close();
   }

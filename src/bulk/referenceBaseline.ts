@@ -14,7 +14,7 @@ export async function predictBaseline(engine: InferenceEngine, model: LoadedMode
   const input = await openGenomeInput(reference, model);
   try {
     const baseline = new Map<string, Float32Array[]>();
-    for await (const stitched of predictChromosomes(engine, model, input, { signal })) baseline.set(stitched.chrom.name, stitched.probs);
+    for await (const group of predictChromosomes(engine, model, input, { signal })) for (const stitched of group) baseline.set(stitched.chrom.name, stitched.probs);
     return baseline;
   } finally {
     await input.close();

@@ -10,10 +10,14 @@ import type { ChromosomeDone } from './predictChromosomes.js';
  * of them failed.
  */
 export class ChromosomeTask {
-  readonly done: Promise<StitchedChromosome>;
-  private resolve!: (s: StitchedChromosome) => void;
-  private reject!: (err: unknown) => void;
+  /** Made when first asked for: most short contigs are taken already stitched (`stitched`), never awaited. */
+  private promise: Promise<StitchedChromosome> | undefined;
+  private resolve: ((s: StitchedChromosome) => void) | undefined;
+  private reject: ((err: unknown) => void) | undefined;
   private settled = false;
+  /** The stitched chromosome once stitched (undefined while pending, or when it failed). */
+  private result: StitchedChromosome | undefined;
+  private error: unknown;
   private segments = 0;
   /** Main-thread time spent stitching this chromosome. */
   private stitchMs = 0;
@@ -25,16 +29,30 @@ export class ChromosomeTask {
     private readonly onSegment: (task: ChromosomeTask, bases: Bp) => void,
     /** Once the chromosome is stitched (the server's per-chromosome metrics). */
     private readonly onChromosome?: (c: ChromosomeDone) => void,
-  ) {
-    this.done = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    this.done.catch(() => undefined); // observed by the consumer, in order
+  ) {}
+
+  /** Settles once the chromosome is stitched, or rejects with what failed it. */
+  get done(): Promise<StitchedChromosome> {
+    if (!this.promise) {
+      if (this.result) this.promise = Promise.resolve(this.result);
+      else if (this.settled) this.promise = Promise.reject(this.error);
+      else {
+        this.promise = new Promise((resolve, reject) => {
+          this.resolve = resolve;
+          this.reject = reject;
+        });
+      }
+    }
+    return this.promise;
   }
 
   get complete(): boolean {
     return this.settled;
+  }
+
+  /** What `done` resolved to, known without awaiting it (undefined while pending, or when it failed). */
+  get stitched(): StitchedChromosome | undefined {
+    return this.result;
   }
 
   stitch(segment: Segment, out: SegmentOutput): void {
@@ -48,9 +66,10 @@ export class ChromosomeTask {
       const stitched = this.stitcher.finish();
       this.stitchMs += performance.now() - t1;
       this.settled = true;
+      this.result = stitched;
       this.onSegment(this, segment.coreEnd - segment.coreStart);
       this.onChromosome?.({ chrom: this.chrom.name, bases: this.chrom.length, segments: this.segments, stitchMs: this.stitchMs });
-      this.resolve(stitched);
+      this.resolve?.(stitched);
       return;
     }
     this.onSegment(this, segment.coreEnd - segment.coreStart);
@@ -59,6 +78,7 @@ export class ChromosomeTask {
   fail(err: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    this.reject(err);
+    this.error = err;
+    this.reject?.(err);
   }
 }

@@ -38,18 +38,21 @@ export interface PredictOptions {
  * slots), run them through the engine, stitch, and yield the chromosome's per-bin
  * probabilities once all its segments are back. Reading runs ahead of consumption, so the
  * next chromosome's segments share batches with the tail of the previous one.
+ * Yields groups, in FASTA order: a chromosome together with the ones after it that are
+ * already stitched (the short contigs of a packed input come back together), so a consumer
+ * pays its awaits per group, not per contig of a 20,000-scaffold assembly.
  */
 export async function* predictChromosomes(
   engine: InferenceEngine,
   model: LoadedModel,
   input: GenomeInput,
   options: PredictOptions = {},
-): AsyncGenerator<StitchedChromosome> {
+): AsyncGenerator<StitchedChromosome[]> {
   const chromosomes = input.fasta.chromosomes.filter((c) => c.length > 0);
   const basesTotal = genomeLength(chromosomes);
   let basesDone = 0;
   let stopped = false;
-  const finished: Promise<StitchedChromosome>[] = [];
+  const finished: ChromosomeTask[] = [];
   let producerEnded = false;
   let produceError: unknown;
   // `changed` resolves whenever the producer pushes a chromosome or ends.
@@ -108,12 +111,13 @@ export async function* predictChromosomes(
 
   const produce = async () => {
     for (const chrom of chromosomes) {
+      // No await a model does not need: per contig of a 20,000-scaffold assembly, each costs.
       const computed = featureStream ? (await featureStream.next()).value as ChromosomeFeatures : undefined;
-      const tandem = await tandemTracks(chrom, computed);
+      const tandem = manifest.postprocess.refine_with_period ? await tandemTracks(chrom, computed) : undefined;
       if (packer && isPackable(chrom, model.geometry)) {
         const task = startChromosome(chrom, 1, tandem);
         const { segment, closed } = packer.add(chrom);
-        await runPacked(closed);
+        if (closed) await runPacked(closed);
         packed.set(segment, { chrom, segment, computed, task });
         continue;
       }
@@ -130,13 +134,12 @@ export async function* predictChromosomes(
     const stitcher = new ChromosomeStitcher(chrom, manifest.labels, model.geometry, manifest.postprocess.stitch, segments, manifest.output.ranges !== undefined, tandem);
     const task = new ChromosomeTask(chrom, stitcher, progress, options.onChromosome);
     unfinished.add(task);
-    finished.push(task.done);
+    finished.push(task);
     bump();
     return task;
   };
   /** The raw per-bin tandem tracks region calling refines edges with (postprocess.refine_with_period), computed or given as bigWigs. */
   const tandemTracks = async (chrom: Chromosome, computed: ChromosomeFeatures | undefined): Promise<TandemTracks | undefined> => {
-    if (!manifest.postprocess.refine_with_period) return undefined;
     const [period, share] = await Promise.all(
       TANDEM_TRACKS.map((name) => {
         const given = input.tracks.get(name);
@@ -165,12 +168,17 @@ export async function* predictChromosomes(
     });
 
   try {
-    for (let i = 0; i < chromosomes.length; i++) {
+    for (let i = 0; i < chromosomes.length; ) {
       while (finished.length <= i && !producerEnded) await changed;
       if (finished.length <= i) throw produceError;
-      const stitched = await finished[i]!;
-      delete finished[i]; // the consumer owns it now; keep memory to the chromosomes in flight
-      yield stitched;
+      const group = [await finished[i]!.done];
+      // The consumer owns them now (delete): memory stays with the chromosomes in flight.
+      delete finished[i++];
+      for (let next = finished[i]?.stitched; next !== undefined; next = finished[i]?.stitched) {
+        group.push(next);
+        delete finished[i++];
+      }
+      yield group;
     }
     await producing;
     if (produceError !== undefined) throw produceError;

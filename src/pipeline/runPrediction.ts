@@ -144,23 +144,26 @@ export async function runPrediction(
     let regions = 0;
     let chromosomes = 0;
     let bases = 0;
-    for await (const predicted of predictChromosomes(engine, model, input, options)) {
-      const stitched = input.toOutput(predicted);
-      const called = caller.add(stitched);
-      if (called.length) await bed.write(called.map(formatBedLine).join(''));
-      // Index loops: 20,000 scaffolds made a pair array per label and output with entries().
-      for (let l = 0; l < graphs.length; l++) {
-        stageBedGraph(graphs[l]!, stitched, l);
-        await graphs[l]!.flush();
+    for await (const group of predictChromosomes(engine, model, input, options)) {
+      // Every output of the group is gathered first and written once after it: per contig of
+      // a 20,000-scaffold assembly, awaiting each file cost more than the contig's lines.
+      for (const predicted of group) {
+        const stitched = input.toOutput(predicted);
+        const name = stitched.chrom.name;
+        const called = caller.add(stitched);
+        for (const r of called) bed.gather(formatBedLine(r));
+        // Index loops: 20,000 scaffolds made a pair array per label and output with entries().
+        for (let l = 0; l < graphs.length; l++) stageBedGraph(graphs[l]!, stitched, l);
+        for (let l = 0; l < bigWigs.length; l++) bigWigs[l]!.gatherChromosome(name, stitched.probs[l]!);
+        for (let l = 0; l < deltas.length; l++) deltas[l]!.gatherChromosome(name, minus(stitched.probs[l]!, outputs.deltaBigWig!.baseline.get(name)?.[l], name));
+        regions += called.length;
+        chromosomes++;
+        bases += stitched.chrom.length;
       }
-      for (let l = 0; l < bigWigs.length; l++) await bigWigs[l]!.addChromosome(stitched.chrom.name, stitched.probs[l]!);
-      for (const [l, w] of deltas.entries()) await w.addChromosome(stitched.chrom.name, minus(stitched.probs[l]!, outputs.deltaBigWig!.baseline.get(stitched.chrom.name)?.[l], stitched.chrom.name));
-      regions += called.length;
-      chromosomes++;
-      bases += stitched.chrom.length;
+      await Promise.all([bed, ...graphs, ...bigWigs, ...deltas].map((f) => f.flush()));
     }
     const held = caller.finish();
-    if (held.length) await bed.write(held.map(formatBedLine).join(''));
+    for (const r of held) bed.gather(formatBedLine(r));
     regions += held.length;
     // All at once: each commit ends in an fsync (the bigWigs of a 20,000-scaffold assembly are
     // a few MB each), and one after another they waited for each other (20,000 scaffolds:

@@ -37,7 +37,8 @@ export class ChromosomeStitcher {
   private readonly probs: Float32Array[];
   private readonly ranges: Float32Array[] | undefined;
   private readonly weights: Float64Array | undefined;
-  private readonly gap: Uint8Array;
+  /** 1 for bins without a base; made when the first such bin arrives (most contigs have none). */
+  private gap: Uint8Array | undefined;
   private remaining: number;
   /** A chromosome of one segment takes its output as it is: blending one input with itself only rounds. */
   private readonly mode: StitchMode;
@@ -57,7 +58,6 @@ export class ChromosomeStitcher {
     this.probs = labels.map(() => new Float32Array(this.nBins));
     this.ranges = withRanges ? [0, 1, 2].map(() => new Float32Array(this.nBins)) : undefined;
     this.weights = this.mode === 'blend' ? new Float64Array(this.nBins) : undefined;
-    this.gap = new Uint8Array(this.nBins);
     this.remaining = segments;
   }
 
@@ -74,7 +74,9 @@ export class ChromosomeStitcher {
     if (this.ranges && out.ranges) this.place(this.ranges, out.ranges, segment, out.bins);
     if (out.gapBins) {
       const core = coreOffsetBins(segment, this.geometry.binBp);
-      this.gap.set(out.gapBins.subarray(core, core + segment.coreBins), segment.firstBin);
+      for (let i = 0; i < segment.coreBins; i++) {
+        if (out.gapBins[core + i]) (this.gap ??= new Uint8Array(this.nBins))[segment.firstBin + i] = 1;
+      }
     }
     this.remaining--;
   }
@@ -101,7 +103,7 @@ export class ChromosomeStitcher {
   finish(): StitchedChromosome {
     if (this.remaining !== 0) throw new Error(`${this.chrom.name}: ${this.remaining} segment(s) missing`);
     const gaps: number[] = [];
-    for (let b = this.gap.indexOf(1); b >= 0; b = this.gap.indexOf(1, b + 1)) gaps.push(b);
+    if (this.gap) for (let b = this.gap.indexOf(1); b >= 0; b = this.gap.indexOf(1, b + 1)) gaps.push(b);
     for (const p of [...this.probs, ...(this.ranges ?? [])]) {
       if (this.weights) for (let b = 0; b < this.nBins; b++) p[b] = p[b]! / this.weights[b]!;
     }

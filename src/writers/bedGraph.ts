@@ -43,7 +43,9 @@ export function stageBedGraph(file: AtomicFile, s: StitchedChromosome, labelInde
   const p = s.probs[labelIndex]!;
   const { binBp } = s;
   const name = s.chrom.name;
-  const nameRoom = 3 * name.length; // UTF-8 bytes per UTF-16 unit, at most
+  let ascii = true;
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0x7f) ascii = false;
+  const nameRoom = ascii ? name.length : 3 * name.length; // UTF-8 bytes per UTF-16 unit, at most
   let b = 0;
   // Each bin is keyed once (the run's end is the next run's start), and not at all when it
   // equals the bin before it.
@@ -55,7 +57,9 @@ export function stageBedGraph(file: AtomicFile, s: StitchedChromosome, labelInde
     const value = typeof key === 'string' ? key : undefined;
     const bytes = file.stageRoom(nameRoom + LINE_BYTES + (value?.length ?? 0));
     let at = file.stagedEnd;
-    at += bytes.write(name, at, 'utf8');
+    // A short name by hand: a native write per line cost as much as the rest of the line.
+    if (ascii) for (let i = 0; i < name.length; i++) bytes[at++] = name.charCodeAt(i);
+    else at += bytes.write(name, at, 'utf8');
     bytes[at++] = 0x09;
     at = writeUint(bytes, at, b * binBp);
     bytes[at++] = 0x09;

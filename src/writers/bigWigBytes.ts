@@ -64,9 +64,9 @@ export class ByteWriter {
     return this;
   }
 
-  /** `b` zero-padded to `width` bytes (fixed-width keys). */
-  padded(b: Uint8Array, width: number): this {
-    this.bytes.set(b, this.at);
+  /** `s` as UTF-8, zero-padded to `width` bytes (fixed-width keys; `width` at least its length). */
+  utf8(s: string, width: number): this {
+    this.bytes.write(s, this.at, width, 'utf8');
     this.at += width;
     return this;
   }

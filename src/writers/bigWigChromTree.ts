@@ -3,9 +3,8 @@ import { ByteWriter, CHROM_TREE_MAGIC } from './bigWigBytes.js';
 
 /** A chromosome as the bigWig file names it: `id` is what data and index records carry. */
 export interface ChromEntry {
+  /** Its UTF-8 bytes are the B+ tree key, compared bytewise. */
   name: string;
-  /** UTF-8 bytes of the name: the B+ tree key, compared bytewise. */
-  key: Buffer;
   id: number;
   length: Bp;
 }
@@ -20,15 +19,20 @@ export const CHROM_TREE_BLOCK_SIZE = 256;
  */
 export function chromEntries(chromosomes: readonly { name: string; length: Bp }[]): ChromEntry[] {
   // ASCII names order the same as strings and as UTF-8 bytes; comparing strings is far cheaper
-  // than Buffer.compare for an assembly's tens of thousands of scaffold names.
+  // than encoding and comparing bytes for an assembly's tens of thousands of scaffold names.
   const ascii = chromosomes.every((c) => /^[\x00-\x7f]*$/.test(c.name));
-  const sorted = chromosomes
-    .map((c) => ({ name: c.name, key: Buffer.from(c.name, 'utf8'), length: c.length }))
-    .sort(ascii ? (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : (a, b) => Buffer.compare(a.key, b.key));
-  return sorted.map((c, id) => {
-    if (id > 0 && sorted[id - 1]!.key.equals(c.key)) throw new Error(`bigWig: chromosome ${c.name} is listed twice`);
-    return { ...c, id };
-  });
+  const entries = chromosomes.map((c) => ({ name: c.name, id: 0, length: c.length }));
+  if (ascii) entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  else {
+    const keys = new Map(entries.map((e) => [e, Buffer.from(e.name, 'utf8')]));
+    entries.sort((a, b) => Buffer.compare(keys.get(a)!, keys.get(b)!));
+  }
+  for (const [id, e] of entries.entries()) {
+    // Equal UTF-8 bytes are equal names (names come decoded from bytes: no lone surrogates).
+    if (id > 0 && entries[id - 1]!.name === e.name) throw new Error(`bigWig: chromosome ${e.name} is listed twice`);
+    e.id = id;
+  }
+  return entries;
 }
 
 /**
@@ -41,7 +45,7 @@ export function chromTreeBytes(entries: readonly ChromEntry[], treeOffset: numbe
   const count = entries.length;
   if (count === 0) throw new Error('bigWig: no chromosomes');
   const blockSize = Math.min(maxBlockSize, count);
-  const keySize = entries.reduce((m, e) => Math.max(m, e.key.length), 1);
+  const keySize = entries.reduce((m, e) => Math.max(m, Buffer.byteLength(e.name, 'utf8')), 1);
   const valSize = 8;
   const indexNodeBytes = 4 + blockSize * (keySize + 8);
   const leafNodeBytes = 4 + blockSize * (keySize + valSize);
@@ -65,7 +69,7 @@ export function chromTreeBytes(entries: readonly ChromEntry[], treeOffset: numbe
       const slots = Math.min(blockSize, Math.ceil((count - first) / slotItems));
       w.u8(0).u8(0).u16(slots);
       for (let s = 0; s < slots; s++) {
-        w.padded(entries[first + s * slotItems]!.key, keySize).u64(nextChild);
+        w.utf8(entries[first + s * slotItems]!.name, keySize).u64(nextChild);
         nextChild += childBytes;
       }
       w.zeros((blockSize - slots) * (keySize + 8));
@@ -77,7 +81,7 @@ export function chromTreeBytes(entries: readonly ChromEntry[], treeOffset: numbe
     w.u8(1).u8(0).u16(slots);
     for (let s = 0; s < slots; s++) {
       const e = entries[first + s]!;
-      w.padded(e.key, keySize).u32(e.id).u32(e.length);
+      w.utf8(e.name, keySize).u32(e.id).u32(e.length);
     }
     w.zeros((blockSize - slots) * (keySize + valSize));
   }

@@ -202,11 +202,26 @@ export class BigWigWriter {
   /** Writes one chromosome's bins: `values[i]` covers [i × binBp, min((i+1) × binBp, length)). */
   addChromosome(name: string, values: Float32Array): Promise<void> {
     return rejectingThrows(() => {
-      const chrom = this.declared(name);
-      const nBins = binCount(chrom.length, this.binBp);
-      if (values.length !== nBins) throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp) needs ${nBins} bins of ${this.binBp} bp, got ${values.length}`);
-      return this.addBins(chrom, 0, values);
+      this.gatherChromosome(name, values);
+      return this.flush();
     });
+  }
+
+  /**
+   * addChromosome without the write: the chromosome's blocks are only gathered (throws what
+   * addChromosome rejects with). For a group of short contigs, written by one flush() after
+   * the last.
+   */
+  gatherChromosome(name: string, values: Float32Array): void {
+    const chrom = this.declared(name);
+    const nBins = binCount(chrom.length, this.binBp);
+    if (values.length !== nBins) throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp) needs ${nBins} bins of ${this.binBp} bp, got ${values.length}`);
+    this.addBins(chrom, 0, values);
+  }
+
+  /** Writes what is gathered once it is worth a write (AtomicFile.flush). */
+  flush(): Promise<void> {
+    return this.file.flush();
   }
 
   /**
@@ -222,7 +237,8 @@ export class BigWigWriter {
       if (!Number.isInteger(firstBin) || firstBin < 0 || values.length < 1 || firstBin + values.length > nBins) {
         throw new Error(`bigWig ${this.path}: ${name} (${chrom.length} bp, ${this.binBp}-bp bins) has no stretch of ${values.length} bins starting at ${startBp}`);
       }
-      return this.addBins(chrom, firstBin, values);
+      this.addBins(chrom, firstBin, values);
+      return this.flush();
     });
   }
 
@@ -237,7 +253,7 @@ export class BigWigWriter {
   }
 
   /** `values` covers bins [firstBin, firstBin + values.length) of `chrom`. */
-  private addBins(chrom: ChromEntry, firstBin: number, values: Float32Array): Promise<void> {
+  private addBins(chrom: ChromEntry, firstBin: number, values: Float32Array): void {
     this.addToSummary(chrom, values, firstBin);
     this.added[chrom.id] = 1;
 
@@ -263,7 +279,6 @@ export class BigWigWriter {
       this.addZoomRecords(level, chrom.id, zoom);
       this.zoomRecordCounts[level]! += zoom.count;
     }
-    return this.file.flush();
   }
 
   /**
