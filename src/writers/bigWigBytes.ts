@@ -11,6 +11,30 @@ export const R_TREE_MAGIC = 0x2468ace0;
 /** Largest coordinate and length the format can hold (bbi positions are uint32). */
 export const MAX_UINT32 = 0xffffffff;
 
+/** Views of one ArrayBuffer, whole: bytes by DataView, aligned 32-bit words as typed arrays. */
+export interface BufferViews {
+  data: DataView;
+  u32: Uint32Array;
+  f32: Float32Array;
+}
+
+const viewsOf = new WeakMap<ArrayBufferLike, BufferViews>();
+
+/**
+ * The views of `buffer`, made once per buffer: writers that put a few bytes at a time into
+ * a long-lived buffer (a staging buffer, held zoom records) made views per call, 20,000
+ * scaffolds × labels of them.
+ */
+export function bufferViews(buffer: ArrayBufferLike): BufferViews {
+  let views = viewsOf.get(buffer);
+  if (!views) {
+    const words = Math.floor(buffer.byteLength / 4);
+    views = { data: new DataView(buffer), u32: new Uint32Array(buffer, 0, words), f32: new Float32Array(buffer, 0, words) };
+    viewsOf.set(buffer, views);
+  }
+  return views;
+}
+
 /** A fixed-size buffer filled front to back. */
 export class ByteWriter {
   readonly bytes: Buffer;

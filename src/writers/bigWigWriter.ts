@@ -2,7 +2,7 @@ import { deflateSync, type ZlibOptions } from 'node:zlib';
 import type { Bp, Chromosome } from '../genome.js';
 import { binCount } from '../genome.js';
 import { AtomicFile, type FilePatch } from './atomicFile.js';
-import { BIGWIG_MAGIC, ByteWriter, MAX_UINT32 } from './bigWigBytes.js';
+import { BIGWIG_MAGIC, bufferViews, ByteWriter, MAX_UINT32 } from './bigWigBytes.js';
 import { chromEntries, chromTreeBytes, CHROM_TREE_BLOCK_SIZE, type ChromEntry } from './bigWigChromTree.js';
 import { R_TREE_BLOCK_SIZE, rTreeBytes, sortBlocks, type BlockEntry } from './bigWigRTree.js';
 import { ITEMS_PER_SLOT, planSections, sectionBytes, writeSection } from './bigWigSections.js';
@@ -145,9 +145,8 @@ export class BigWigWriter {
   private position = 0;
   /** Largest uncompressed block, which readers size their inflate buffer by. */
   private maxBlockBytes = 0;
-  /** The file's staging buffer (AtomicFile.stageRoom) and a view of it, made again when the buffer changes. */
+  /** The file's staging buffer (AtomicFile.stageRoom) as of the last stage(). */
   private stageBuffer: Buffer = Buffer.alloc(0);
-  private stageView: DataView = new DataView(new ArrayBuffer(0));
   private summary = { bases: 0, min: Infinity, max: -Infinity, sum: 0, sumSquares: 0 };
 
   private constructor(
@@ -246,8 +245,8 @@ export class BigWigWriter {
     // Chromosomes mostly come in the order they were declared: a name compared, not looked up.
     const next = this.index.inOrder[this.nextInOrder];
     const chrom = next !== undefined && next.name === name ? next : this.index.byName.get(name);
-    if (chrom) this.nextInOrder = this.index.placeOf[chrom.id]! + 1;
     if (!chrom) throw new Error(`bigWig ${this.path}: chromosome ${name} was not declared when the file was created`);
+    this.nextInOrder = this.index.placeOf[chrom.id]! + 1;
     if (this.added[chrom.id]) throw new Error(`bigWig ${this.path}: chromosome ${name} added twice`);
     return chrom;
   }
@@ -263,8 +262,9 @@ export class BigWigWriter {
     for (const plan of planSections(chrom.length, this.binBp, values, this.itemsPerSlot, firstBin)) {
       if (plan.bytes <= STORED_MAX_BYTES) {
         const at = this.stage(plan.bytes);
-        const end = writeSection(this.stageView, at + STORED_HEADER_BYTES, chrom.id, chrom.length, this.binBp, values, plan, firstBin);
-        this.dataBlocks.push(this.staged(chrom.id, plan.start, plan.end, at, end - at - STORED_HEADER_BYTES));
+        const { byteOffset } = this.stageBuffer;
+        writeSection(bufferViews(this.stageBuffer.buffer).data, byteOffset + at + STORED_HEADER_BYTES, chrom.id, chrom.length, this.binBp, values, plan, firstBin);
+        this.dataBlocks.push(this.staged(chrom.id, plan.start, plan.end, at, plan.bytes));
       } else {
         this.dataBlocks.push(this.appendBlock(chrom.id, plan.start, plan.end, sectionBytes(chrom.id, chrom.length, this.binBp, values, plan, firstBin)));
       }
@@ -443,11 +443,7 @@ export class BigWigWriter {
 
   /** Room in the file's staging buffer for a stored block of `rawBytes`; returns where the block starts (its raw bytes go STORED_HEADER_BYTES later). */
   private stage(rawBytes: number): number {
-    const buffer = this.file.stageRoom(rawBytes + STORED_OVERHEAD_BYTES);
-    if (buffer !== this.stageBuffer) {
-      this.stageBuffer = buffer;
-      this.stageView = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
-    }
+    this.stageBuffer = this.file.stageRoom(rawBytes + STORED_OVERHEAD_BYTES);
     return this.file.stagedEnd;
   }
 

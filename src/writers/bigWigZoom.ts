@@ -1,5 +1,5 @@
 import type { Bins, Bp } from '../genome.js';
-import { MAX_UINT32 } from './bigWigBytes.js';
+import { bufferViews, MAX_UINT32 } from './bigWigBytes.js';
 
 /** bbi files hold at most ten zoom levels (kent's bbiMaxZoomLevels); space for ten is reserved. */
 export const MAX_ZOOM_LEVELS = 10;
@@ -146,18 +146,6 @@ export function zoomField(z: ZoomRecords, i: number, field: typeof START | typeo
   return z.data[i * ZOOM_FIELDS + field]!;
 }
 
-/** Word views of the buffers written to, made once per buffer: a short scaffold's one record a call made two views each. */
-const wordViewsOf = new WeakMap<ArrayBuffer, { u32: Uint32Array; f32: Float32Array }>();
-
-function wordViews(buffer: ArrayBuffer): { u32: Uint32Array; f32: Float32Array } {
-  let views = wordViewsOf.get(buffer);
-  if (!views) {
-    const words = Math.floor(buffer.byteLength / 4);
-    wordViewsOf.set(buffer, (views = { u32: new Uint32Array(buffer, 0, words), f32: new Float32Array(buffer, 0, words) }));
-  }
-  return views;
-}
-
 /**
  * Writes records [from, to) into `target` at byte `at` in the on-disk layout (chromId, start,
  * end, validCount, min, max, sum, sumSquares); returns the byte after them.
@@ -167,7 +155,7 @@ export function writeZoomRecords(target: Buffer, at: number, chromId: number, z:
   if (LITTLE_ENDIAN && (target.byteOffset + at) % 4 === 0) {
     // Typed-array stores: several times faster than Buffer's write methods, 8 per record.
     const words = (to - from) * (ZOOM_RECORD_BYTES / 4);
-    const { u32, f32 } = wordViews(target.buffer as ArrayBuffer);
+    const { u32, f32 } = bufferViews(target.buffer);
     for (let i = from, w = (target.byteOffset + at) / 4; i < to; i++, w += 8) {
       const r = i * ZOOM_FIELDS;
       u32[w] = chromId;
